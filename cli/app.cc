@@ -1,0 +1,99 @@
+#include "app.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "commands/commands.h"
+#include "util/errors.h"
+
+namespace hfi {
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit codes (the same under every -o):\n"
+    "  0   all checks passed\n"
+    "  1   checks failed: metrics missing or wrong\n"
+    "  2   environment not ready: tool missing, cluster/pod/endpoint unreachable, RBAC, timeout\n"
+    "  3   invalid input: unparseable stats text, invalid wasm, invalid policy or values\n"
+    "  64  usage error\n";
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& global) {
+  static const std::map<std::string, OutputFormat> kFormats{
+      {"text", OutputFormat::kText}, {"json", OutputFormat::kJson}, {"junit", OutputFormat::kJunit}};
+  app.add_option("-o,--output", global.output, "Output format: text, json or junit")
+      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case))
+      ->option_text("FORMAT");
+  app.add_flag("--no-color", global.no_color, "Never colour the output (also: NO_COLOR=1)");
+  app.add_flag("-q,--quiet", global.quiet, "Print only the result, no progress or banners");
+  app.add_flag("-v,--verbose", global.verbose, "Show the external commands and HTTP calls made");
+}
+
+// CLI11 reports parse errors in several shapes; users get one line and a pointer to --help.
+int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
+  std::string where = "hfi-metrics";
+  for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+  std::fprintf(stderr, "hfi-metrics: usage: %s (run '%s --help')\n", e.what(), where.c_str());
+  return static_cast<int>(ExitCode::kUsage);
+}
+
+}  // namespace
+
+void RequireTextOrJson(const GlobalOptions& global, const std::string& command) {
+  if (global.output == OutputFormat::kJunit) {
+    throw UsageError("-o junit", "'" + command + "' has no JUnit form", "use -o text or -o json");
+  }
+}
+
+int RunApp(int argc, char** argv) {
+  CLI::App app{"hfi-metrics: build the HFI fault-injection plugin, deploy what makes its metrics "
+               "visible, and verify them.",
+               "hfi-metrics"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags may follow the subcommand, as with kubectl
+  app.footer(kExitCodes);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+
+  GlobalOptions global;
+  AddGlobalOptions(app, global);
+
+  std::vector<std::pair<std::string, Runner>> runners;
+  runners.emplace_back("build", AddBuild(app, global));
+  runners.emplace_back("inspect", AddInspect(app, global));
+  runners.emplace_back("verify", AddVerify(app, global));
+  runners.emplace_back("version", AddVersion(app, global));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return UsageFailure(app, e);
+  }
+
+  try {
+    for (auto& [name, run] : runners) {
+      if (app.got_subcommand(name)) return static_cast<int>(run());
+    }
+    throw UsageError("command", "no command given", "run 'hfi-metrics --help'");
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s\n", FormatError(e).c_str());
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "hfi-metrics: out of memory\n");
+    return static_cast<int>(ExitCode::kEnvironment);
+  } catch (const std::exception& e) {
+    // A bug, not a user error: say so rather than pretend it was one of the documented causes.
+    std::fprintf(stderr, "hfi-metrics: internal error: %s (please report it)\n", e.what());
+    return static_cast<int>(ExitCode::kEnvironment);
+  }
+}
+
+}  // namespace hfi

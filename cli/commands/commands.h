@@ -1,0 +1,36 @@
+// The subcommands. Each Add<Name> registers its flags on the root app and returns the function
+// that runs it once parsing succeeded; the function returns an exit code or throws hfi::Error.
+// Keeping flag binding apart from running lets tests call the runners without argv.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "util/errors.h"
+
+namespace CLI {
+class App;
+}
+
+namespace hfi {
+
+enum class OutputFormat { kText, kJson, kJunit };
+
+struct GlobalOptions {
+  OutputFormat output = OutputFormat::kText;
+  bool no_color = false;
+  bool quiet = false;
+  int verbose = 0;
+};
+
+using Runner = std::function<ExitCode()>;
+
+Runner AddBuild(CLI::App& root, const GlobalOptions& global);
+Runner AddInspect(CLI::App& root, const GlobalOptions& global);
+Runner AddVerify(CLI::App& root, const GlobalOptions& global);
+Runner AddVersion(CLI::App& root, const GlobalOptions& global);
+
+// For commands that have no JUnit form: throws UsageError naming the command.
+void RequireTextOrJson(const GlobalOptions& global, const std::string& command);
+
+}  // namespace hfi

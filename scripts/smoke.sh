@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds hfi-metrics and runs its main job with no cluster: build the plugin with em++ and check
+# the .wasm it made. Run scripts/setup.sh first (the README's first command does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${HFI_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHFI_BUILD_TESTS=OFF \
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+cmake --build "$build"
+"$build/cli/hfi-metrics" build --output "$build/hfi_plugin.wasm"
+"$build/cli/hfi-metrics" inspect "$build/hfi_plugin.wasm"
