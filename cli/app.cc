@@ -1,7 +1,6 @@
 #include "app.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -24,8 +23,9 @@ constexpr const char* kExitCodes =
     "  64  usage error\n";
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& global) {
-  static const std::map<std::string, OutputFormat> kFormats{
-      {"text", OutputFormat::kText}, {"json", OutputFormat::kJson}, {"junit", OutputFormat::kJunit}};
+  static const std::map<std::string, OutputFormat> kFormats{{"text", OutputFormat::kText},
+                                                            {"json", OutputFormat::kJson},
+                                                            {"junit", OutputFormat::kJunit}};
   app.add_option("-o,--output", global.output, "Output format: text, json or junit")
       ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case))
       ->option_text("FORMAT");
@@ -37,7 +37,8 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& global) {
 // CLI11 reports parse errors in several shapes; users get one line and a pointer to --help.
 int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
   std::string where = "hfi-metrics";
-  for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+  for (const CLI::App* sub : app.get_subcommands())
+    where += " " + sub->get_name();
   std::fprintf(stderr, "hfi-metrics: usage: %s (run '%s --help')\n", e.what(), where.c_str());
   return static_cast<int>(ExitCode::kUsage);
 }
@@ -51,9 +52,10 @@ void RequireTextOrJson(const GlobalOptions& global, const std::string& command) 
 }
 
 int RunApp(int argc, char** argv) {
-  CLI::App app{"hfi-metrics: build the HFI fault-injection plugin, deploy what makes its metrics "
-               "visible, and verify them.",
-               "hfi-metrics"};
+  CLI::App app{
+      "hfi-metrics: build the HFI fault-injection plugin, deploy what makes its metrics "
+      "visible, and verify them.",
+      "hfi-metrics"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand, as with kubectl
   app.footer(kExitCodes);
@@ -80,7 +82,8 @@ int RunApp(int argc, char** argv) {
 
   try {
     for (auto& [name, run] : runners) {
-      if (app.got_subcommand(name)) return static_cast<int>(run());
+      if (app.got_subcommand(name))
+        return static_cast<int>(run());
     }
     throw UsageError("command", "no command given", "run 'hfi-metrics --help'");
   } catch (const Error& e) {

@@ -9,7 +9,7 @@ namespace hfi::metrics {
 enum class Kind { kCounter = 0, kGauge = 1, kHistogram = 2 };  // proxy_metric_type_t values
 
 struct MetricName {
-  std::string_view key;         // short name used in flags and reports: "aborts"
+  std::string_view key;  // short name used in flags and reports: "aborts"
   Kind kind;
   std::string_view defined;     // what the plugin passes to proxy_define_metric
   std::string_view prometheus;  // what Envoy >= 1.20 prints on /stats/prometheus (DESIGN §2)
@@ -22,9 +22,9 @@ inline constexpr MetricName kAborts{"aborts", Kind::kCounter, "wasmcustom.hfi_fa
                                     "wasmcustom_hfi_faults_aborts_total"};
 inline constexpr MetricName kDelays{"delays", Kind::kCounter, "wasmcustom.hfi_faults_delays_total",
                                     "wasmcustom_hfi_faults_delays_total"};
-inline constexpr MetricName kDelayDuration{
-    "delay_duration", Kind::kHistogram, "wasmcustom.hfi_faults_delay_duration_milliseconds",
-    "wasmcustom_hfi_faults_delay_duration_milliseconds"};
+inline constexpr MetricName kDelayDuration{"delay_duration", Kind::kHistogram,
+                                           "wasmcustom.hfi_faults_delay_duration_milliseconds",
+                                           "wasmcustom_hfi_faults_delay_duration_milliseconds"};
 
 inline constexpr MetricName kAll[] = {kAborts, kDelays, kDelayDuration};
 

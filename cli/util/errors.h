@@ -52,7 +52,8 @@ struct InputError : Error {
 // The one-line form every command uses on stderr.
 inline std::string FormatError(const Error& e) {
   std::string line = "hfi-metrics: " + e.subject() + ": " + e.reason();
-  if (!e.hint().empty()) line += " (" + e.hint() + ")";
+  if (!e.hint().empty())
+    line += " (" + e.hint() + ")";
   return line;
 }
 

@@ -13,7 +13,9 @@
 namespace hfi {
 namespace {
 
-std::string Display(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+std::string Display(const std::string& path) {
+  return path == "-" ? "<stdin>" : path;
+}
 
 std::string TooLarge(std::size_t max_bytes) {
   return "larger than the " + std::to_string(max_bytes >> 20) + " MiB limit";
@@ -30,34 +32,43 @@ std::string ReadFileOrStdin(const std::string& path, std::size_t max_bytes) {
   }
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (fd != STDIN_FILENO) ::close(fd);
+    if (fd != STDIN_FILENO)
+      ::close(fd);
     throw InputError(Display(path), "is a directory", "name a file");
   }
   std::string data;
   if (S_ISREG(st.st_mode)) {
     if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-      if (fd != STDIN_FILENO) ::close(fd);
-      throw InputError(Display(path), TooLarge(max_bytes), "split the input or pass a smaller file");
+      if (fd != STDIN_FILENO)
+        ::close(fd);
+      throw InputError(Display(path), TooLarge(max_bytes),
+                       "split the input or pass a smaller file");
     }
     data.reserve(static_cast<std::size_t>(st.st_size));
   }
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) break;
+    if (n == 0)
+      break;
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       int err = errno;
-      if (fd != STDIN_FILENO) ::close(fd);
+      if (fd != STDIN_FILENO)
+        ::close(fd);
       throw InputError(Display(path), std::string("read failed: ") + std::strerror(err));
     }
     if (data.size() + static_cast<std::size_t>(n) > max_bytes) {
-      if (fd != STDIN_FILENO) ::close(fd);
-      throw InputError(Display(path), TooLarge(max_bytes), "split the input or pass a smaller file");
+      if (fd != STDIN_FILENO)
+        ::close(fd);
+      throw InputError(Display(path), TooLarge(max_bytes),
+                       "split the input or pass a smaller file");
     }
     data.append(buf, static_cast<std::size_t>(n));
   }
-  if (fd != STDIN_FILENO) ::close(fd);
+  if (fd != STDIN_FILENO)
+    ::close(fd);
   return data;
 }
 
@@ -72,7 +83,8 @@ void WriteFileAtomically(const std::string& path, const std::string& data) {
   while (off < data.size()) {
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());

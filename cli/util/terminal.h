@@ -10,12 +10,16 @@
 namespace hfi {
 
 inline bool UseColor(bool no_color_flag, std::FILE* stream) {
-  if (no_color_flag) return false;
+  if (no_color_flag)
+    return false;
   const char* no_color = std::getenv("NO_COLOR");
-  if (no_color != nullptr && *no_color != '\0') return false;
+  if (no_color != nullptr && *no_color != '\0')
+    return false;
   return ::isatty(::fileno(stream)) != 0;
 }
 
-inline bool IsTerminal(std::FILE* stream) { return ::isatty(::fileno(stream)) != 0; }
+inline bool IsTerminal(std::FILE* stream) {
+  return ::isatty(::fileno(stream)) != 0;
+}
 
 }  // namespace hfi
