@@ -24,8 +24,11 @@ struct Value {
   const Value* Find(std::string_view key) const;
 };
 
-// Parses a whole document (RFC 8259; nesting limited to 64 levels). On failure returns false and
-// sets *error to "line L, column C: what was expected".
+// Parses a whole document (RFC 8259; nesting limited to 64 levels). Rejects what RFC 8259 leaves
+// open or forbids: duplicate keys, invalid UTF-8, unpaired \u surrogates, numbers out of double
+// range; a leading UTF-8 byte order mark is skipped. Numbers never depend on the C locale. On
+// failure returns false, leaves *out untouched and sets *error (if not null) to one line,
+// "line L, column C: what was expected" (C counts bytes from 1).
 bool Parse(std::string_view text, Value* out, std::string* error);
 
 const char* TypeName(Type type);

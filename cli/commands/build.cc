@@ -1,1 +1,171 @@
-// placeholder: replaced by its module's implementation
+// hfi-metrics build: compile plugin/ with em++ as wasm_build.txt says, check the module like
+// `inspect`, install it, and print path, size and sha256 (DESIGN §4). CMake builds the plugin
+// by running this with --quiet.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "build_info.h"
+#include "commands/commands.h"
+#include "wasm/inspect_render.h"
+#include "wasm/plugin_build.h"
+
+namespace hfi {
+namespace {
+
+constexpr std::string_view kBuildSchemaVersion = "hfi-metrics.build/v1";
+
+struct BuildFlags {
+  std::string source = std::string(build_info::kSourceDir) + "/plugin";
+  std::string output = "hfi_plugin.wasm";
+  std::string emxx;
+  bool debug = false;
+  int timeout_seconds = 600;
+};
+
+std::string ShellQuote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789-_=+,./:@%") == std::string::npos) {
+    return arg;
+  }
+  std::string quoted = "'";
+  for (char c : arg)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+void PrintCompilerOutput(const wasm::ProcessResult& compiler) {
+  std::fputs(compiler.output.c_str(), stderr);
+  if (!compiler.output.empty() && compiler.output.back() != '\n')
+    std::fputc('\n', stderr);
+  if (compiler.dropped_bytes > 0)
+    std::fprintf(stderr, "[%zu more bytes of em++ output not shown]\n", compiler.dropped_bytes);
+}
+
+double Seconds(std::chrono::milliseconds ms) {
+  return static_cast<double>(ms.count()) / 1000.0;
+}
+
+nlohmann::ordered_json BuildJson(const BuildFlags& flags, const wasm::BuildResult& result,
+                                 bool written) {
+  nlohmann::ordered_json out;
+  out["schemaVersion"] = kBuildSchemaVersion;
+  out["output"] = flags.output;
+  out["written"] = written;
+  out["mode"] = flags.debug ? "debug" : "release";
+  out["size"] = result.report.size;
+  out["sha256"] = result.report.sha256;
+  out["compileSeconds"] = Seconds(result.compiler.elapsed);
+  out["exitCode"] = written ? 0 : 3;
+  out["inspect"] = wasm::InspectJson(result.report, flags.output);
+  return out;
+}
+
+void PrintJson(const nlohmann::ordered_json& json) {
+  std::printf("%s\n",
+              json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+}
+
+}  // namespace
+
+Runner AddBuild(CLI::App& root, const GlobalOptions& global) {
+  CLI::App* cmd = root.add_subcommand(
+      "build",
+      "Compile the plugin with em++ as DIR/wasm_build.txt says, check the module like 'inspect', "
+      "write it and print its path, size and sha256");
+  auto flags = std::make_shared<BuildFlags>();
+  cmd->add_option(
+         "--source", flags->source,
+         "Directory holding wasm_build.txt and the sources (default: " + flags->source + ")")
+      ->option_text("DIR");
+  cmd->add_option("--output", flags->output,
+                  "The .wasm file to write, replaced only on success (default: hfi_plugin.wasm)")
+      ->option_text("FILE");
+  cmd->add_flag("--debug", flags->debug,
+                "Use the 'debug' flags of wasm_build.txt (else 'release')");
+  cmd->add_option("--emxx", flags->emxx, "The em++ to run (default: $HFI_EMXX, else em++ on PATH)")
+      ->option_text("PATH");
+  cmd->add_option("--timeout", flags->timeout_seconds,
+                  "Stop em++ after this many seconds (default: 600)")
+      ->option_text("SECONDS")
+      ->check(CLI::Range(1, 24 * 3600));
+
+  return [&global, flags]() {
+    RequireTextOrJson(global, "build");
+    wasm::BuildOptions options;
+    options.source_dir = flags->source;
+    options.output = flags->output;
+    options.debug = flags->debug;
+    options.timeout = std::chrono::seconds(flags->timeout_seconds);
+    options.emxx = wasm::ResolveEmxx(flags->emxx, std::getenv("HFI_EMXX"));
+
+    // Said once the input checked out, just before the minute of compiling.
+    options.on_start = [&global, flags,
+                        emxx = options.emxx](const std::vector<std::string>& command) {
+      if (!global.quiet) {
+        std::fprintf(stderr, "hfi-metrics: compiling %s with %s (%s)\n", flags->source.c_str(),
+                     emxx.c_str(), flags->debug ? "debug" : "release");
+      }
+      if (global.verbose > 0) {
+        std::string line = "+";
+        for (const std::string& arg : command)
+          line += " " + ShellQuote(arg);
+        std::fprintf(stderr, "%s\n", line.c_str());
+      }
+    };
+    wasm::BuildResult result = wasm::BuildPlugin(options);
+
+    switch (result.outcome) {
+      case wasm::BuildOutcome::kCompileFailed:
+        PrintCompilerOutput(result.compiler);
+        throw InputError("em++",
+                         "compiling the plugin failed (exit status " +
+                             std::to_string(result.compiler.exit_code) + "); nothing was written",
+                         "fix the errors above; run with -v to see the command line");
+      case wasm::BuildOutcome::kCompilerKilled:
+        PrintCompilerOutput(result.compiler);
+        throw EnvironmentError(
+            "em++",
+            "killed by signal " + std::to_string(result.compiler.signal) + "; nothing was written",
+            "out of memory? run it again with fewer parallel jobs");
+      case wasm::BuildOutcome::kChecksFailed:
+        if (global.output == OutputFormat::kJson)
+          PrintJson(BuildJson(*flags, result, false));
+        else
+          std::fputs(
+              wasm::RenderInspectText(result.report, flags->output + " (not written)").c_str(),
+              stdout);
+        std::fflush(stdout);
+        throw InputError(flags->output,
+                         "the compiled module fails " +
+                             std::to_string(result.report.Count(wasm::Severity::kError)) +
+                             " check(s); it was not written",
+                         "see the findings above");
+      case wasm::BuildOutcome::kBuilt:
+        break;
+    }
+
+    if (global.quiet)
+      return ExitCode::kOk;
+    if (!result.compiler.output.empty())
+      PrintCompilerOutput(result.compiler);  // em++ warnings
+    if (global.output == OutputFormat::kJson) {
+      PrintJson(BuildJson(*flags, result, true));
+    } else {
+      std::printf("path     %s\nsize     %zu bytes\nsha256   %s\n", flags->output.c_str(),
+                  result.report.size, result.report.sha256.c_str());
+      std::printf("built    %s, em++ took %.1f s\n", flags->debug ? "debug" : "release",
+                  Seconds(result.compiler.elapsed));
+      std::fputs(wasm::RenderFindingsText(result.report).c_str(), stdout);
+    }
+    if (std::fflush(stdout) != 0)
+      throw EnvironmentError("stdout", "write failed");
+    return ExitCode::kOk;
+  };
+}
+
+}  // namespace hfi

@@ -65,7 +65,7 @@ struct ParseResult {
   Format format = Format::kText;
   std::vector<Family> families;  // in order of first appearance
   std::vector<Diagnostic> diagnostics;
-  std::size_t lines = 0;
+  std::size_t lines = 0;    // lines in the input, all of them even when strict mode stopped early
   std::size_t samples = 0;  // all sample lines seen, kept or not
 
   // False when any diagnostic is an error (in strict mode there is at most one).

@@ -1,0 +1,281 @@
+#include "prom/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "prom/number.h"
+
+namespace hfi::prom {
+namespace {
+
+bool IsBucketLabel(Kind kind, std::string_view name) {
+  return (kind == Kind::kHistogram || kind == Kind::kGaugeHistogram) && name == "le";
+}
+bool IsQuantileLabel(Kind kind, std::string_view name) {
+  return kind == Kind::kSummary && name == "quantile";
+}
+
+// Go's uint64(float64) as expfmt applies it to counts, made total: NaN and negatives give 0.
+std::uint64_t ToCount(double v) {
+  if (!(v > 0))
+    return 0;
+  if (v >= 18446744073709551616.0)
+    return UINT64_MAX;
+  return static_cast<std::uint64_t>(v);
+}
+
+bool IsBoundLabel(Kind kind, std::string_view name) {
+  return IsBucketLabel(kind, name) || IsQuantileLabel(kind, name);
+}
+
+// Identity of a series within its family: the labels other than `le`/`quantile`, sorted, so
+// that `a{x="1",y="2"}` and `a{y="2",x="1"}` (and `a{}` and `a`) are one series. `order` is
+// scratch space kept by the caller so that no sample allocates.
+void SeriesKey(const std::vector<prometheus::ClientMetric::Label>& labels, Kind kind,
+               std::vector<const prometheus::ClientMetric::Label*>* order, std::string* key) {
+  order->clear();
+  for (const auto& l : labels) {
+    if (!IsBoundLabel(kind, l.name))
+      order->push_back(&l);
+  }
+  std::sort(order->begin(), order->end(), [](const auto* a, const auto* b) { return *a < *b; });
+  key->clear();
+  for (const auto* l : *order) {
+    // 0xFF never occurs in valid UTF-8, so it cannot be confused with label text.
+    key->append(l->name).push_back('\xff');
+    key->append(l->value).push_back('\xff');
+  }
+}
+
+// Series of one family by key: a linear scan while there are few (most Envoy families have one
+// series), a hash map beyond that.
+class SeriesIndex {
+ public:
+  // Index of `key` among the series, adding it as `next` when new; sets *inserted.
+  std::size_t Find(const std::string& key, std::size_t next, bool* inserted) {
+    *inserted = false;
+    if (map_.empty()) {
+      for (std::size_t i = 0; i < keys_.size(); ++i) {
+        if (keys_[i] == key)
+          return i;
+      }
+      keys_.push_back(key);
+      *inserted = true;
+      if (keys_.size() > kLinearLimit) {
+        for (std::size_t i = 0; i < keys_.size(); ++i)
+          map_.emplace(std::move(keys_[i]), i);
+        keys_.clear();
+      }
+      return next;
+    }
+    auto [it, added] = map_.try_emplace(key, next);
+    *inserted = added;
+    return it->second;
+  }
+
+ private:
+  static constexpr std::size_t kLinearLimit = 8;
+  std::vector<std::string> keys_;
+  std::unordered_map<std::string, std::size_t> map_;
+};
+
+}  // namespace
+
+prometheus::MetricType ModelType(Kind kind) {
+  switch (kind) {
+    case Kind::kCounter:
+      return prometheus::MetricType::Counter;
+    case Kind::kGauge:
+    case Kind::kInfo:
+    case Kind::kStateSet:
+      return prometheus::MetricType::Gauge;
+    case Kind::kHistogram:
+    case Kind::kGaugeHistogram:
+      return prometheus::MetricType::Histogram;
+    case Kind::kSummary:
+      return prometheus::MetricType::Summary;
+    case Kind::kUntyped:
+      break;
+  }
+  return prometheus::MetricType::Untyped;
+}
+
+bool SuffixRole(std::string_view suffix, Kind kind, bool open_metrics, Role* role) {
+  if (suffix.empty()) {
+    *role = Role::kValue;
+    return true;
+  }
+  switch (kind) {
+    case Kind::kHistogram:
+      if (suffix == "_bucket") {
+        *role = Role::kBucket;
+        return true;
+      }
+      [[fallthrough]];
+    case Kind::kSummary:
+      if (suffix == "_count") {
+        *role = Role::kCount;
+        return true;
+      }
+      if (suffix == "_sum") {
+        *role = Role::kSum;
+        return true;
+      }
+      if (open_metrics && suffix == "_created") {
+        *role = Role::kCreated;
+        return true;
+      }
+      return false;
+    case Kind::kCounter:
+      if (!open_metrics)
+        return false;
+      if (suffix == "_total") {
+        *role = Role::kTotal;
+        return true;
+      }
+      if (suffix == "_created") {
+        *role = Role::kCreated;
+        return true;
+      }
+      return false;
+    case Kind::kGaugeHistogram:
+      // expfmt accepts `gauge_histogram` in text but groups no suffixes under it.
+      if (!open_metrics)
+        return false;
+      if (suffix == "_bucket") {
+        *role = Role::kBucket;
+        return true;
+      }
+      if (suffix == "_gcount") {
+        *role = Role::kCount;
+        return true;
+      }
+      if (suffix == "_gsum") {
+        *role = Role::kSum;
+        return true;
+      }
+      return false;
+    case Kind::kInfo:
+      if (open_metrics && suffix == "_info") {
+        *role = Role::kInfo;
+        return true;
+      }
+      return false;
+    case Kind::kUntyped:
+    case Kind::kGauge:
+    case Kind::kStateSet:
+      return false;
+  }
+  return false;
+}
+
+void BuildModel(Family* family, Kind kind, bool open_metrics) {
+  prometheus::MetricFamily& model = family->model;
+  model.name = family->name;
+  model.help = family->help;
+  model.type = ModelType(kind);
+  model.metric.clear();
+
+  SeriesIndex index;
+  std::vector<bool> value_set;  // first sample of a series wins, as in a Prometheus scrape
+  std::string key;
+  std::vector<const prometheus::ClientMetric::Label*> order;
+  for (const Sample& s : family->samples) {
+    Role role;
+    if (s.name.size() < family->name.size() ||
+        !SuffixRole(std::string_view(s.name).substr(family->name.size()), kind, open_metrics,
+                    &role)) {
+      continue;
+    }
+    std::string_view bound;
+    bool has_bound = false;
+    for (const auto& l : s.labels) {
+      if (IsBoundLabel(kind, l.name)) {
+        bound = l.value;
+        has_bound = true;
+      }
+    }
+    SeriesKey(s.labels, kind, &order, &key);
+    bool inserted = false;
+    const std::size_t series = index.Find(key, model.metric.size(), &inserted);
+    if (inserted) {
+      auto& labels = model.metric.emplace_back().label;
+      labels.reserve(s.labels.size() - (has_bound ? 1 : 0));
+      for (const auto& l : s.labels) {
+        if (!IsBoundLabel(kind, l.name))
+          labels.push_back(l);
+      }
+      value_set.push_back(false);
+    }
+    prometheus::ClientMetric& m = model.metric[series];
+    if (s.has_timestamp)
+      m.timestamp_ms = s.timestamp_ms;
+
+    const bool first_value = !value_set[series];
+    switch (kind) {
+      case Kind::kCounter:
+        if ((role == Role::kValue || role == Role::kTotal) && first_value) {
+          m.counter.value = s.value;
+          value_set[series] = true;
+        }
+        break;
+      case Kind::kGauge:
+      case Kind::kStateSet:
+      case Kind::kInfo:
+        if ((role == Role::kValue || role == Role::kInfo) && first_value) {
+          m.gauge.value = s.value;
+          value_set[series] = true;
+        }
+        break;
+      case Kind::kUntyped:
+        if (first_value) {
+          m.untyped.value = s.value;
+          value_set[series] = true;
+        }
+        break;
+      case Kind::kHistogram:
+      case Kind::kGaugeHistogram: {
+        double upper = 0;
+        if (role == Role::kBucket && has_bound && ParseFloat(bound, &upper) && !std::isnan(upper)) {
+          m.histogram.bucket.push_back({ToCount(s.value), upper});
+        } else if (role == Role::kCount) {
+          m.histogram.sample_count = ToCount(s.value);
+        } else if (role == Role::kSum) {
+          m.histogram.sample_sum = s.value;
+        }
+        break;
+      }
+      case Kind::kSummary: {
+        double q = 0;
+        if (role == Role::kValue && has_bound && ParseFloat(bound, &q) && !std::isnan(q)) {
+          m.summary.quantile.push_back({q, s.value});
+        } else if (role == Role::kCount) {
+          m.summary.sample_count = ToCount(s.value);
+        } else if (role == Role::kSum) {
+          m.summary.sample_sum = s.value;
+        }
+        break;
+      }
+    }
+  }
+
+  // Buckets ascending with `+Inf` last (prometheus-cpp's TextSerializer writes `+Inf` itself
+  // only when the last bound is finite); a repeated bound keeps its first occurrence.
+  for (auto& m : model.metric) {
+    auto& buckets = m.histogram.bucket;
+    std::stable_sort(buckets.begin(), buckets.end(),
+                     [](const auto& a, const auto& b) { return a.upper_bound < b.upper_bound; });
+    buckets.erase(
+        std::unique(buckets.begin(), buckets.end(),
+                    [](const auto& a, const auto& b) { return a.upper_bound == b.upper_bound; }),
+        buckets.end());
+    auto& quantiles = m.summary.quantile;
+    std::stable_sort(quantiles.begin(), quantiles.end(),
+                     [](const auto& a, const auto& b) { return a.quantile < b.quantile; });
+  }
+}
+
+}  // namespace hfi::prom

@@ -1,0 +1,77 @@
+// Byte-level helpers shared by the exposition parser: name character classes, UTF-8 validation
+// and the escape rules of label values and HELP text. No knowledge of lines or families.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hfi::prom {
+
+namespace internal {
+
+enum : std::uint8_t {
+  kMetricStart = 1,
+  kMetricChar = 2,
+  kLabelStart = 4,
+  kLabelChar = 8,
+};
+
+constexpr std::array<std::uint8_t, 256> MakeCharClasses() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    std::uint8_t v = 0;
+    if (alpha || c == ':')
+      v |= kMetricStart;
+    if (alpha || digit || c == ':')
+      v |= kMetricChar;
+    if (alpha)
+      v |= kLabelStart;
+    if (alpha || digit)
+      v |= kLabelChar;
+    t[static_cast<std::size_t>(c)] = v;
+  }
+  return t;
+}
+inline constexpr std::array<std::uint8_t, 256> kCharClasses = MakeCharClasses();
+
+inline bool HasClass(char c, std::uint8_t bit) {
+  return (kCharClasses[static_cast<unsigned char>(c)] & bit) != 0;
+}
+
+}  // namespace internal
+
+// [a-zA-Z_:] and [a-zA-Z0-9_:] (metric names); [a-zA-Z_] and [a-zA-Z0-9_] (label names).
+// Inline table lookups: the scanner asks for every byte of every name.
+inline bool IsMetricNameStart(char c) {
+  return internal::HasClass(c, internal::kMetricStart);
+}
+inline bool IsMetricNameChar(char c) {
+  return internal::HasClass(c, internal::kMetricChar);
+}
+inline bool IsLabelNameStart(char c) {
+  return internal::HasClass(c, internal::kLabelStart);
+}
+inline bool IsLabelNameChar(char c) {
+  return internal::HasClass(c, internal::kLabelChar);
+}
+inline bool IsBlank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool IsValidUtf8(std::string_view s);
+
+// Appends `raw` (the bytes between the quotes of a label value) to *out with `\\`, `\"` and `\n`
+// unescaped; any other backslash pair is kept as written (the Prometheus server does the same).
+void AppendUnescapedLabelValue(std::string_view raw, std::string* out);
+
+// HELP text: `\\` and `\n` (and, in OpenMetrics, `\"`) unescaped; others kept as written.
+void AppendUnescapedHelp(std::string_view raw, bool open_metrics, std::string* out);
+
+// A printable rendering of a token for messages: Go's %q style, cut to a readable length.
+std::string Quote(std::string_view s);
+
+}  // namespace hfi::prom

@@ -1,1 +1,0 @@
-// placeholder: replaced by its module's implementation
