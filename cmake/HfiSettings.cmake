@@ -25,6 +25,9 @@ function(hfi_add_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock hfi_warnings)
+  # gtest_discover_tests splits a list-valued ENVIRONMENT, so only the source dir goes there; the
+  # binary dir (where the plugin .wasm is built) is compiled in.
+  target_compile_definitions(${name} PRIVATE HFI_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "HFI_SOURCE_DIR=${PROJECT_SOURCE_DIR};HFI_BINARY_DIR=${PROJECT_BINARY_DIR}")
+    PROPERTIES ENVIRONMENT "HFI_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()

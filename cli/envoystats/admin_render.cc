@@ -1,6 +1,7 @@
 #include "envoystats/admin_render.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -35,20 +36,15 @@ bool Visible(std::string_view name, bool used, const RenderOptions& options) {
   return true;
 }
 
-// /stats prints quantiles with the shortest round-trip form; `nan` when there is no data.
+// /stats prints quantiles in their shortest round-trip form; `nan` when there is no data.
 std::string FormatQuantile(double v) {
   if (std::isnan(v))
     return "nan";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  // Prefer the shortest representation that reads back the same.
-  for (int precision = 1; precision < 17; ++precision) {
-    char shorter[64];
-    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
-    if (std::strtod(shorter, nullptr) == v)
-      return shorter;
-  }
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  if (ec != std::errc())
+    return "nan";
+  return std::string(buf, end);
 }
 
 constexpr double kSupportedQuantiles[] = {0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 1};

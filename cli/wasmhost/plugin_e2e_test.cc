@@ -30,7 +30,11 @@ std::optional<std::string> PluginPath() {
     return std::string(path);
   if (const char* dir = std::getenv("HFI_BINARY_DIR"); dir != nullptr && *dir != '\0')
     return std::string(dir) + "/plugin/hfi_plugin.wasm";
+#ifdef HFI_TEST_BINARY_DIR
+  return std::string(HFI_TEST_BINARY_DIR) + "/plugin/hfi_plugin.wasm";
+#else
   return std::nullopt;
+#endif
 }
 
 // The stat a plugin-defined name becomes: Envoy's namespace in front (facts/envoy-istio.md §1).
