@@ -38,7 +38,7 @@ std::string ShellQuote(const std::string& arg) {
   return quoted + "'";
 }
 
-void PrintCompilerOutput(const wasm::ProcessResult& compiler) {
+void PrintCompilerOutput(const ProcessResult& compiler) {
   std::fputs(compiler.output.c_str(), stderr);
   if (!compiler.output.empty() && compiler.output.back() != '\n')
     std::fputc('\n', stderr);

@@ -11,7 +11,7 @@
 
 #include "wasm/build_spec.h"
 #include "wasm/inspect.h"
-#include "wasm/subprocess.h"
+#include "util/subprocess.h"
 
 namespace hfi::wasm {
 

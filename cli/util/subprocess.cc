@@ -1,4 +1,4 @@
-#include "wasm/subprocess.h"
+#include "util/subprocess.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -18,7 +18,7 @@
 
 extern char** environ;
 
-namespace hfi::wasm {
+namespace hfi {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -300,4 +300,4 @@ std::string FindExecutable(const std::string& name) {
   }
 }
 
-}  // namespace hfi::wasm
+}  // namespace hfi

@@ -1,4 +1,4 @@
-#include "wasm/subprocess.h"
+#include "util/subprocess.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -13,7 +13,7 @@
 
 #include "util/errors.h"
 
-namespace hfi::wasm {
+namespace hfi {
 namespace {
 
 using std::chrono::milliseconds;
@@ -160,4 +160,4 @@ TEST(SubprocessTest, FindExecutable) {
 }
 
 }  // namespace
-}  // namespace hfi::wasm
+}  // namespace hfi

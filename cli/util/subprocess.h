@@ -1,6 +1,6 @@
-// Running one external program (em++) with a deadline: its stdout and stderr captured together,
-// the whole process group killed on timeout or on our own SIGINT/SIGTERM/SIGHUP, and the child
-// always reaped. Knows nothing about what it runs.
+// Running one external program (em++, kubectl) with a deadline: its stdout and stderr
+// captured together, the whole process group killed on timeout or on our own SIGINT/SIGTERM/SIGHUP,
+// and the child always reaped. Knows nothing about what it runs.
 #pragma once
 
 #include <chrono>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace hfi::wasm {
+namespace hfi {
 
 struct ProcessSpec {
   std::vector<std::string> argv;                         // argv[0] is the path of the program
@@ -43,4 +43,4 @@ ProcessResult RunProcess(const ProcessSpec& spec);
 // Looks `name` up on PATH (or returns it when it contains a '/'); empty when not found.
 std::string FindExecutable(const std::string& name);
 
-}  // namespace hfi::wasm
+}  // namespace hfi
