@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -22,12 +23,11 @@ constexpr const char* kExitCodes =
     "  3   invalid input: unparseable stats text, invalid wasm, invalid policy or values\n"
     "  64  usage error\n";
 
-void AddGlobalOptions(CLI::App& app, GlobalOptions& global) {
-  static const std::map<std::string, OutputFormat> kFormats{{"text", OutputFormat::kText},
-                                                            {"json", OutputFormat::kJson},
-                                                            {"junit", OutputFormat::kJunit}};
-  app.add_option("-o,--output", global.output, "Output format: text, json or junit")
-      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case))
+// -o is read as text and resolved after parsing (ResolveOutput): `yaml` exists for `render` only,
+// and commands that switch over OutputFormat never see it.
+void AddGlobalOptions(CLI::App& app, GlobalOptions& global, std::string& output) {
+  app.add_option("-o,--output", output, "Output format: text, json or junit (yaml: render only)")
+      ->check(CLI::IsMember({"text", "json", "junit", "yaml"}, CLI::ignore_case))
       ->option_text("FORMAT");
   app.add_flag("--no-color", global.no_color, "Never colour the output (also: NO_COLOR=1)");
   app.add_flag("-q,--quiet", global.quiet, "Print only the result, no progress or banners");
@@ -41,6 +41,15 @@ int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
     where += " " + sub->get_name();
   std::fprintf(stderr, "hfi-metrics: usage: %s (run '%s --help')\n", e.what(), where.c_str());
   return static_cast<int>(ExitCode::kUsage);
+}
+
+void ResolveOutput(std::string output, GlobalOptions& global) {
+  for (char& c : output)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  global.output = output == "json"    ? OutputFormat::kJson
+                  : output == "junit" ? OutputFormat::kJunit
+                                      : OutputFormat::kText;
+  global.output_yaml = output == "yaml";
 }
 
 }  // namespace
@@ -62,13 +71,16 @@ int RunApp(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every command");
 
   GlobalOptions global;
-  AddGlobalOptions(app, global);
+  std::string output = "text";
+  AddGlobalOptions(app, global, output);
 
   std::vector<std::pair<std::string, Runner>> runners;
   runners.emplace_back("build", AddBuild(app, global));
   runners.emplace_back("inspect", AddInspect(app, global));
   runners.emplace_back("verify", AddVerify(app, global));
+  runners.emplace_back("sidecar", AddSidecar(app, global));
   runners.emplace_back("version", AddVersion(app, global));
+  runners.emplace_back("render", AddRender(app, global));
 
   try {
     app.parse(argc, argv);
@@ -79,11 +91,15 @@ int RunApp(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return UsageFailure(app, e);
   }
+  ResolveOutput(output, global);
 
   try {
     for (auto& [name, run] : runners) {
-      if (app.got_subcommand(name))
-        return static_cast<int>(run());
+      if (!app.got_subcommand(name))
+        continue;
+      if (global.output_yaml && name != "render")
+        throw UsageError("-o yaml", "'" + name + "' has no YAML form", "use -o text or -o json");
+      return static_cast<int>(run());
     }
     throw UsageError("command", "no command given", "run 'hfi-metrics --help'");
   } catch (const Error& e) {

@@ -12,6 +12,17 @@ if(HFI_SANITIZE)
     -fno-sanitize-recover=all)
   target_link_options(hfi_warnings INTERFACE -fsanitize=${_hfi_san})
 endif()
+# libFuzzer steers by coverage, so with HFI_BUILD_FUZZERS every target of ours is instrumented
+# (the libraries a fuzz target links, not only its entry point) and checked by ASan and UBSan;
+# each fuzz target adds -fsanitize=fuzzer itself (tests/fuzz). Meant for a build dir of its own.
+if(HFI_BUILD_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "HFI_BUILD_FUZZERS needs clang: configure with CC=clang CXX=clang++")
+  endif()
+  target_compile_options(hfi_warnings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(hfi_warnings INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+endif()
 
 add_library(hfi_settings INTERFACE)
 target_compile_features(hfi_settings INTERFACE cxx_std_20)

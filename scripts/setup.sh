@@ -4,9 +4,10 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git python3
+  build-essential cmake ninja-build ccache pkg-config git python3 curl
   emscripten binaryen wabt                          # the plugin's compiler, and libwabt for inspect/host
   libcli11-dev libcurl4-openssl-dev libyaml-cpp-dev prometheus-cpp-dev nlohmann-json3-dev
+  libcivetweb-dev                                   # the embedded sidecar's HTTP listeners
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev             # libFuzzer and the sanitizer runtimes
   prometheus                                        # promtool (parser oracle) and the server (fleet tests)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the main configuration (warnings as errors), then the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer, then the formatting check.
+# under AddressSanitizer + UndefinedBehaviorSanitizer, then a short libFuzzer run of every fuzz
+# target (HFI_FUZZ_SECONDS each, default 60; scripts/fuzz.sh), then the formatting check.
 # Run scripts/setup.sh first (the README's second command does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ configure_build_test() {  # dir, extra cmake args...
 configure_build_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   configure_build_test build-asan -DCMAKE_BUILD_TYPE=Debug "-DHFI_SANITIZE=address;undefined"
+
+HFI_JOBS=$jobs scripts/fuzz.sh "${HFI_FUZZ_SECONDS:-60}"
 
 echo "== format check" >&2
 files=$(git ls-files '*.cc' '*.h')

@@ -18,6 +18,9 @@ enum class OutputFormat { kText, kJson, kJunit };
 
 struct GlobalOptions {
   OutputFormat output = OutputFormat::kText;
+  // `-o yaml`, which only `render` accepts (app.cc refuses it for the others); `output` is then
+  // kText.
+  bool output_yaml = false;
   bool no_color = false;
   bool quiet = false;
   int verbose = 0;
@@ -27,8 +30,10 @@ using Runner = std::function<ExitCode()>;
 
 Runner AddBuild(CLI::App& root, const GlobalOptions& global);
 Runner AddInspect(CLI::App& root, const GlobalOptions& global);
+Runner AddSidecar(CLI::App& root, const GlobalOptions& global);
 Runner AddVerify(CLI::App& root, const GlobalOptions& global);
 Runner AddVersion(CLI::App& root, const GlobalOptions& global);
+Runner AddRender(CLI::App& root, const GlobalOptions& global);
 
 // For commands that have no JUnit form: throws UsageError naming the command.
 void RequireTextOrJson(const GlobalOptions& global, const std::string& command);

@@ -50,37 +50,25 @@ void SeriesKey(const std::vector<prometheus::ClientMetric::Label>& labels, Kind 
   }
 }
 
-// Series of one family by key: a linear scan while there are few (most Envoy families have one
-// series), a hash map beyond that.
-class SeriesIndex {
- public:
-  // Index of `key` among the series, adding it as `next` when new; sets *inserted.
-  std::size_t Find(const std::string& key, std::size_t next, bool* inserted) {
-    *inserted = false;
-    if (map_.empty()) {
-      for (std::size_t i = 0; i < keys_.size(); ++i) {
-        if (keys_[i] == key)
-          return i;
-      }
-      keys_.push_back(key);
-      *inserted = true;
-      if (keys_.size() > kLinearLimit) {
-        for (std::size_t i = 0; i < keys_.size(); ++i)
-          map_.emplace(std::move(keys_[i]), i);
-        keys_.clear();
-      }
-      return next;
-    }
-    auto [it, added] = map_.try_emplace(key, next);
-    *inserted = added;
-    return it->second;
+// True when a and b have the same labels apart from `le`/`quantile`, in the same order: then
+// they are one series, with no key to build (consecutive samples of a series, e.g. a
+// histogram's buckets, always are).
+bool SameSeriesLabels(const std::vector<prometheus::ClientMetric::Label>& a,
+                      const std::vector<prometheus::ClientMetric::Label>& b, Kind kind) {
+  auto i = a.begin(), j = b.begin();
+  for (;;) {
+    while (i != a.end() && IsBoundLabel(kind, i->name))
+      ++i;
+    while (j != b.end() && IsBoundLabel(kind, j->name))
+      ++j;
+    if (i == a.end() || j == b.end())
+      return i == a.end() && j == b.end();
+    if (i->name != j->name || i->value != j->value)
+      return false;
+    ++i;
+    ++j;
   }
-
- private:
-  static constexpr std::size_t kLinearLimit = 8;
-  std::vector<std::string> keys_;
-  std::unordered_map<std::string, std::size_t> map_;
-};
+}
 
 }  // namespace
 
@@ -172,24 +160,103 @@ bool SuffixRole(std::string_view suffix, Kind kind, bool open_metrics, Role* rol
   return false;
 }
 
-void BuildModel(Family* family, Kind kind, bool open_metrics) {
+std::size_t ModelBuilder::SeriesIndex::Find(const std::string& key, std::size_t next,
+                                            bool* inserted) {
+  *inserted = false;
+  if (map_.empty()) {
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] == key)
+        return i;
+    }
+    keys_.push_back(key);
+    *inserted = true;
+    if (keys_.size() > kLinearLimit) {
+      for (std::size_t i = 0; i < keys_.size(); ++i)
+        map_.emplace(std::move(keys_[i]), i);
+      keys_.clear();
+    }
+    return next;
+  }
+  auto [it, added] = map_.try_emplace(key, next);
+  *inserted = added;
+  return it->second;
+}
+
+void ModelBuilder::SeriesIndex::Clear() {
+  keys_.clear();
+  // clear() would keep (and wipe, family after family) the buckets of the largest family.
+  if (!map_.empty())
+    map_ = {};
+}
+
+void ModelBuilder::Build(Family* family, Kind kind, bool open_metrics) {
   prometheus::MetricFamily& model = family->model;
   model.name = family->name;
   model.help = family->help;
   model.type = ModelType(kind);
   model.metric.clear();
+  const std::vector<Sample>& samples = family->samples;
+  const bool histogram = kind == Kind::kHistogram || kind == Kind::kGaugeHistogram;
 
-  SeriesIndex index;
-  std::vector<bool> value_set;  // first sample of a series wins, as in a Prometheus scrape
-  std::string key;
-  std::vector<const prometheus::ClientMetric::Label*> order;
-  for (const Sample& s : family->samples) {
-    Role role;
+  // Pass 1: each sample's role and series, series in order of first appearance.
+  index_.Clear();
+  roles_.resize(samples.size());
+  series_.resize(samples.size());
+  first_.clear();
+  buckets_.clear();
+  const Sample* previous = nullptr;
+  std::size_t previous_series = 0;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const Sample& s = samples[i];
+    series_[i] = kSkip;
     if (s.name.size() < family->name.size() ||
         !SuffixRole(std::string_view(s.name).substr(family->name.size()), kind, open_metrics,
-                    &role)) {
+                    &roles_[i])) {
       continue;
     }
+    std::size_t series;
+    if (previous != nullptr && SameSeriesLabels(previous->labels, s.labels, kind)) {
+      series = previous_series;
+    } else {
+      SeriesKey(s.labels, kind, &order_, &key_);
+      bool inserted = false;
+      series = index_.Find(key_, first_.size(), &inserted);
+      if (inserted) {
+        first_.push_back(i);
+        buckets_.push_back(0);
+      }
+    }
+    series_[i] = series;
+    if (histogram && roles_[i] == Role::kBucket)
+      ++buckets_[series];
+    previous = &s;
+    previous_series = series;
+  }
+
+  model.metric.resize(first_.size());
+  value_set_.assign(first_.size(), 0);
+  for (std::size_t k = 0; k < first_.size(); ++k) {
+    const auto& from = samples[first_[k]].labels;
+    auto& labels = model.metric[k].label;
+    std::size_t count = 0;
+    for (const auto& l : from)
+      count += IsBoundLabel(kind, l.name) ? 0 : 1;
+    labels.reserve(count);
+    for (const auto& l : from) {
+      if (!IsBoundLabel(kind, l.name))
+        labels.push_back(l);
+    }
+    if (histogram)
+      model.metric[k].histogram.bucket.reserve(buckets_[k]);
+  }
+
+  // Pass 2: values, in input order.
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (series_[i] == kSkip)
+      continue;
+    const Sample& s = samples[i];
+    const Role role = roles_[i];
+    const std::size_t series = series_[i];
     std::string_view bound;
     bool has_bound = false;
     for (const auto& l : s.labels) {
@@ -198,28 +265,16 @@ void BuildModel(Family* family, Kind kind, bool open_metrics) {
         has_bound = true;
       }
     }
-    SeriesKey(s.labels, kind, &order, &key);
-    bool inserted = false;
-    const std::size_t series = index.Find(key, model.metric.size(), &inserted);
-    if (inserted) {
-      auto& labels = model.metric.emplace_back().label;
-      labels.reserve(s.labels.size() - (has_bound ? 1 : 0));
-      for (const auto& l : s.labels) {
-        if (!IsBoundLabel(kind, l.name))
-          labels.push_back(l);
-      }
-      value_set.push_back(false);
-    }
     prometheus::ClientMetric& m = model.metric[series];
     if (s.has_timestamp)
       m.timestamp_ms = s.timestamp_ms;
 
-    const bool first_value = !value_set[series];
+    const bool first_value = value_set_[series] == 0;
     switch (kind) {
       case Kind::kCounter:
         if ((role == Role::kValue || role == Role::kTotal) && first_value) {
           m.counter.value = s.value;
-          value_set[series] = true;
+          value_set_[series] = 1;
         }
         break;
       case Kind::kGauge:
@@ -227,13 +282,13 @@ void BuildModel(Family* family, Kind kind, bool open_metrics) {
       case Kind::kInfo:
         if ((role == Role::kValue || role == Role::kInfo) && first_value) {
           m.gauge.value = s.value;
-          value_set[series] = true;
+          value_set_[series] = 1;
         }
         break;
       case Kind::kUntyped:
         if (first_value) {
           m.untyped.value = s.value;
-          value_set[series] = true;
+          value_set_[series] = 1;
         }
         break;
       case Kind::kHistogram:
@@ -263,18 +318,21 @@ void BuildModel(Family* family, Kind kind, bool open_metrics) {
   }
 
   // Buckets ascending with `+Inf` last (prometheus-cpp's TextSerializer writes `+Inf` itself
-  // only when the last bound is finite); a repeated bound keeps its first occurrence.
+  // only when the last bound is finite); a repeated bound keeps its first occurrence. Envoy
+  // writes them in order already.
+  const auto by_bound = [](const auto& a, const auto& b) { return a.upper_bound < b.upper_bound; };
+  const auto same_bound = [](const auto& a, const auto& b) {
+    return a.upper_bound == b.upper_bound;
+  };
+  const auto by_quantile = [](const auto& a, const auto& b) { return a.quantile < b.quantile; };
   for (auto& m : model.metric) {
     auto& buckets = m.histogram.bucket;
-    std::stable_sort(buckets.begin(), buckets.end(),
-                     [](const auto& a, const auto& b) { return a.upper_bound < b.upper_bound; });
-    buckets.erase(
-        std::unique(buckets.begin(), buckets.end(),
-                    [](const auto& a, const auto& b) { return a.upper_bound == b.upper_bound; }),
-        buckets.end());
+    if (!std::is_sorted(buckets.begin(), buckets.end(), by_bound))
+      std::stable_sort(buckets.begin(), buckets.end(), by_bound);
+    buckets.erase(std::unique(buckets.begin(), buckets.end(), same_bound), buckets.end());
     auto& quantiles = m.summary.quantile;
-    std::stable_sort(quantiles.begin(), quantiles.end(),
-                     [](const auto& a, const auto& b) { return a.quantile < b.quantile; });
+    if (!std::is_sorted(quantiles.begin(), quantiles.end(), by_quantile))
+      std::stable_sort(quantiles.begin(), quantiles.end(), by_quantile);
   }
 }
 

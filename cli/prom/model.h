@@ -3,7 +3,12 @@
 // suffixes of each family type in both exposition formats, nothing about lexing.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "prom/parser.h"
 
@@ -32,7 +37,41 @@ enum class Role { kValue, kTotal, kCreated, kBucket, kCount, kSum, kInfo };
 // summaries; OpenMetrics adds `_total`, `_created`, `_gcount`, `_gsum` and `_info`.
 bool SuffixRole(std::string_view suffix, Kind kind, bool open_metrics, Role* role);
 
-// Fills family->model from family->samples (which must all belong to the family).
-void BuildModel(Family* family, Kind kind, bool open_metrics);
+// Fills family->model from family->samples (which must all belong to the family). Keeps its
+// scratch space from one family to the next: a parse builds tens of thousands of models.
+class ModelBuilder {
+ public:
+  void Build(Family* family, Kind kind, bool open_metrics);
+
+ private:
+  // Series of one family by key: a linear scan while there are few (most Envoy families have
+  // one series), a hash map beyond that.
+  class SeriesIndex {
+   public:
+    // Index of `key` among the series, adding it as `next` when new; sets *inserted.
+    std::size_t Find(const std::string& key, std::size_t next, bool* inserted);
+    void Clear();
+
+   private:
+    static constexpr std::size_t kLinearLimit = 8;
+    std::vector<std::string> keys_;
+    std::unordered_map<std::string, std::size_t> map_;
+  };
+
+  static constexpr std::size_t kSkip = SIZE_MAX;  // a sample whose suffix has no role
+
+  SeriesIndex index_;
+  std::vector<Role> roles_;           // per sample
+  std::vector<std::size_t> series_;   // per sample: its series, or kSkip
+  std::vector<std::size_t> first_;    // per series: its first sample
+  std::vector<std::size_t> buckets_;  // per series: bucket samples, to size the vectors
+  std::vector<char> value_set_;       // per series: first sample wins, as in a scrape
+  std::vector<const prometheus::ClientMetric::Label*> order_;
+  std::string key_;
+};
+
+inline void BuildModel(Family* family, Kind kind, bool open_metrics) {
+  ModelBuilder().Build(family, kind, open_metrics);
+}
 
 }  // namespace hfi::prom

@@ -21,11 +21,14 @@ Scanner::Scanner(std::string_view text, const ParseOptions& options, ParseResult
     : begin_(text.data()), end_(text.data() + text.size()), options_(options), result_(*result) {
   result_.format = EndsWithEof(text) ? Format::kOpenMetrics : Format::kText;
   dialect_ = MakeDialect(result_.format, options.mode);
-  // Roughly one family per 700 bytes in Envoy's output; growing the table step by step costs
-  // more than the empty buckets of a reservation that turns out too big. (Reserving the family
-  // vector the same way measured slower: a fresh multi-megabyte block per parse.)
+  // Roughly one family per 700 bytes in Envoy's output. Reserving for them spares the copies
+  // (and the peak memory of old and new block side by side) of growing step by step; the part
+  // of a reservation that turns out too big is never touched, so it costs no resident memory.
   const std::size_t expected_families = std::min<std::size_t>(text.size() / 700, 1u << 20);
-  by_name_.reserve(expected_families);
+  by_name_ = NameIndex(expected_families);
+  result_.families.reserve(expected_families);
+  states_.reserve(expected_families);
+  family_names_.reserve(expected_families);
 }
 
 void Scanner::Run() {
@@ -77,17 +80,18 @@ Scanner::Resolved Scanner::Resolve(std::string_view name) {
     Remember(name, r);
     return r;
   }
-  if (auto it = by_name_.find(name); it != by_name_.end()) {
-    r.family = static_cast<int>(it->second);
+  if (std::size_t found = by_name_.Find(name, family_names_); found != NameIndex::kNone) {
+    r.family = static_cast<int>(found);
   } else {
     for (std::string_view suffix : Suffixes()) {
       if (!EndsWith(name, suffix))
         continue;
-      auto base = by_name_.find(name.substr(0, name.size() - suffix.size()));
+      const std::size_t base =
+          by_name_.Find(name.substr(0, name.size() - suffix.size()), family_names_);
       Role role;
-      if (base != by_name_.end() &&
-          SuffixRole(suffix, states_[base->second].kind, dialect_.open_metrics, &role)) {
-        r.family = static_cast<int>(base->second);
+      if (base != NameIndex::kNone &&
+          SuffixRole(suffix, states_[base].kind, dialect_.open_metrics, &role)) {
+        r.family = static_cast<int>(base);
         r.role = role;
         break;
       }
@@ -111,7 +115,8 @@ bool Scanner::ResolveInCurrentFamily(std::string_view name, Resolved* r) const {
   Role role;
   if (!SuffixRole(suffix, states_[family].kind, dialect_.open_metrics, &role))
     return false;
-  if (!suffix.empty() && suffixed_families_ > 0 && by_name_.count(name) != 0)
+  if (!suffix.empty() && suffixed_families_ > 0 &&
+      by_name_.Find(name, family_names_) != NameIndex::kNone)
     return false;
   r->family = current_family_;
   r->role = role;
@@ -133,7 +138,8 @@ std::size_t Scanner::Create(std::string_view name) {
   std::string_view key = name;
   if (!InInput(name))
     key = owned_names_.emplace_back(name);
-  by_name_.emplace(key, result_.families.size());
+  bool inserted = false;
+  by_name_.FindOrAdd(key, result_.families.size(), family_names_, &inserted);
   return AddFamily(key);
 }
 
@@ -168,9 +174,11 @@ std::size_t Scanner::FindOrCreate(std::string_view name) {
   // Without a grouping suffix only the exact name can match: one hash operation finds the
   // family or makes room for a new one (one per family in Envoy's output, where every family
   // has its TYPE line).
-  auto [it, inserted] = by_name_.try_emplace(name, result_.families.size());
+  bool inserted = false;
+  const std::size_t found =
+      by_name_.FindOrAdd(name, result_.families.size(), family_names_, &inserted);
   if (!inserted)
-    return it->second;
+    return found;
   return AddFamily(name);
 }
 
@@ -487,10 +495,17 @@ void Scanner::Finish() {
     d.message = std::to_string(suppressed_) + " more problems not listed";
     result_.diagnostics.push_back(std::move(d));
   }
+  FlushPending();
   for (std::size_t i = 0; i < result_.families.size(); ++i) {
-    if (!states_[i].keep)
+    FamilyState& state = states_[i];
+    if (!state.keep)
       continue;
-    BuildModel(&result_.families[i], states_[i].kind, dialect_.open_metrics);
+    Family& f = result_.families[i];
+    if (!state.model_built || state.model_stale || state.model_kind != state.kind) {
+      models_.Build(&f, state.kind, dialect_.open_metrics);
+    } else if (f.model.help != f.help) {
+      f.model.help = f.help;  // a HELP line after the samples
+    }
   }
 }
 

@@ -9,12 +9,12 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "prom/dialect.h"
 #include "prom/model.h"
+#include "prom/name_index.h"
 #include "prom/parser.h"
 #include "prom/text.h"
 
@@ -34,6 +34,11 @@ class Scanner {
     bool has_samples = false;
     bool keep = false;
     bool closed = false;  // another family came after this one (OpenMetrics contiguity)
+    // The model is built when the family's first run of samples ends, while they are still in
+    // the cache; samples that come later (the family's lines not together) mean a rebuild.
+    bool model_built = false;
+    bool model_stale = false;
+    Kind model_kind = Kind::kUntyped;
   };
 
   struct LabelRef {
@@ -41,6 +46,7 @@ class Scanner {
     std::string_view value;  // raw bytes between the quotes
     const char* at = nullptr;
     bool name_quoted = false;
+    bool value_escaped = false;  // a backslash in the value: copy it through the unescaper
   };
 
   struct Resolved {
@@ -75,7 +81,8 @@ class Scanner {
   bool InInput(std::string_view name) const {
     return name.data() >= begin_ && name.data() + name.size() <= end_;
   }
-  // Only names that are views into the input stay valid for the next line.
+  // Only names that are views into the input stay valid for the next line. All of those were
+  // read by ScanMetricName, so MatchCachedName may take cache_name_ for a valid name.
   void Remember(std::string_view name, Resolved r) {
     if (InInput(name)) {
       cache_name_ = name;
@@ -115,8 +122,19 @@ class Scanner {
   bool ParseTimestampAndRest(const char* q, const Resolved& r, Kind kind, Sample* sample);
   bool ParseExemplar(const char* q, const Resolved& r, Kind kind);
   void Commit(std::string_view name, Resolved r, const Sample& parsed, const char* value_at);
+  // Moves pending_ into its family and builds (or marks for rebuilding) the family's model.
+  void FlushPending();
 
   // ---- byte scanning within the current line, inline: they run for every byte ----
+  // The end of the metric name at p when it is cache_name_ (the last line's, as a run of samples
+  // of one family repeats it): one memcmp instead of a byte loop. nullptr when it is not.
+  const char* MatchCachedName(const char* p) const {
+    const std::size_t n = cache_name_.size();
+    if (n == 0 || static_cast<std::size_t>(eol_ - p) < n ||
+        std::memcmp(p, cache_name_.data(), n) != 0)
+      return nullptr;
+    return (p + n == eol_ || !IsMetricNameChar(p[n])) ? p + n : nullptr;
+  }
   // Reads [a-zA-Z_:][a-zA-Z0-9_:]* from p; returns the end (p itself if none).
   const char* ScanMetricName(const char* p) const {
     if (p >= eol_ || !IsMetricNameStart(*p))
@@ -157,15 +175,22 @@ class Scanner {
 
   std::vector<FamilyState> states_;             // parallel to result_.families
   std::vector<std::string_view> family_names_;  // parallel to result_.families, stable
-  std::unordered_map<std::string_view, std::size_t> by_name_;
-  std::deque<std::string> owned_names_;  // unescaped quoted names (not in the input)
-  std::size_t suffixed_families_ = 0;    // families named like `x_sum` (see Resolve)
+  NameIndex by_name_;                           // over family_names_
+  std::deque<std::string> owned_names_;         // unescaped quoted names (not in the input)
+  std::size_t suffixed_families_ = 0;           // families named like `x_sum` (see Resolve)
   int current_family_ = -1;
   // The last sample name resolved: consecutive lines of one family skip the hash lookup.
   std::string_view cache_name_;
   Resolved cache_;
   std::vector<LabelRef> labels_;  // the current sample's, reused line after line
   std::string quoted_name_;       // the current sample's unescaped `{"name"}`
+  // Kept samples of the family being read, moved into it in one go when its run ends, so that
+  // each family's vector is allocated once at its size.
+  std::vector<Sample> pending_;
+  std::size_t pending_family_ = kNoFamily;
+  ModelBuilder models_;
+
+  static constexpr std::size_t kNoFamily = SIZE_MAX;
 };
 
 }  // namespace hfi::prom

@@ -2,6 +2,7 @@
 // sample joins its family.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -79,10 +80,14 @@ const char* Scanner::ParseLabels(const char* p, Kind kind, std::string_view* quo
     }
     const char* value_begin = ++q;
     unsigned char high = 0;
-    while (q < eol_ && *q != '"') {
+    for (;;) {
+      q = SkipPlainValueBytes(q, eol_);
+      if (q == eol_ || *q == '"')
+        break;
       if (*q == '\\') {
         if (q + 1 == eol_)
           break;
+        label.value_escaped = true;
         const char next = q[1];
         if (next != '\\' && next != '"' && next != 'n') {
           if (!dialect_.unknown_escape_ok) {
@@ -218,7 +223,15 @@ bool Scanner::CheckBoundLabels(Kind kind, Role role) {
 
 void Scanner::ParseSample(const char* p) {
   labels_.clear();
-  const char* name_end = ScanMetricName(p);
+  // Resolve() would answer from its cache for the cached name.
+  Resolved r;
+  const char* name_end = MatchCachedName(p);
+  const bool resolved = name_end != nullptr;
+  if (resolved) {
+    r = cache_;
+  } else {
+    name_end = ScanMetricName(p);
+  }
   std::string_view name(p, name_end - p);
   const char* q = name_end;
   if (name.empty() && !(*p == '{' && dialect_.quoted_names)) {
@@ -227,10 +240,10 @@ void Scanner::ParseSample(const char* p) {
   }
   if (!dialect_.open_metrics)
     q = SkipBlanks(q);
-  Resolved r;
   Kind kind = Kind::kUntyped;
   if (!name.empty()) {
-    r = Resolve(name);
+    if (!resolved)
+      r = Resolve(name);
     if (r.family >= 0)
       kind = states_[static_cast<std::size_t>(r.family)].kind;
   }
@@ -425,23 +438,57 @@ void Scanner::Commit(std::string_view name, Resolved r, const Sample& parsed,
   ++result_.samples;
   if (!state.keep)
     return;
-  Family& f = result_.families[family];
-  Sample& s = f.samples.emplace_back();
-  s.name = std::string(name);
+  if (family != pending_family_) {
+    FlushPending();
+    pending_family_ = family;
+  }
+  Sample& s = pending_.emplace_back();
+  s.name.assign(name);
   s.value = parsed.value;
   s.timestamp_ms = parsed.timestamp_ms;
   s.has_timestamp = parsed.has_timestamp;
   s.line = line_no_;
-  s.labels.reserve(labels_.size());
-  for (const LabelRef& l : labels_) {
-    auto& out = s.labels.emplace_back();
+  s.labels.resize(labels_.size());
+  for (std::size_t i = 0; i < labels_.size(); ++i) {
+    const LabelRef& l = labels_[i];
+    auto& out = s.labels[i];
     if (l.name_quoted) {
       AppendUnescapedLabelValue(l.name, &out.name);
     } else {
-      out.name = std::string(l.name);
+      out.name.assign(l.name);
     }
-    AppendUnescapedLabelValue(l.value, &out.value);
+    if (l.value_escaped) {
+      AppendUnescapedLabelValue(l.value, &out.value);
+    } else {
+      out.value.assign(l.value);
+    }
   }
+}
+
+void Scanner::FlushPending() {
+  if (pending_family_ == kNoFamily)
+    return;
+  const std::size_t family = pending_family_;
+  pending_family_ = kNoFamily;
+  Family& f = result_.families[family];
+  FamilyState& state = states_[family];
+  std::vector<Sample>& samples = f.samples;
+  const std::size_t needed = samples.size() + pending_.size();
+  if (samples.empty()) {
+    samples.reserve(needed);
+  } else if (samples.capacity() < needed) {
+    // A family whose lines are not together comes back run after run: grow geometrically.
+    samples.reserve(std::max(needed, samples.capacity() * 2));
+  }
+  std::move(pending_.begin(), pending_.end(), std::back_inserter(samples));
+  pending_.clear();
+  if (state.model_built) {
+    state.model_stale = true;  // rebuilt once, by Finish()
+    return;
+  }
+  models_.Build(&f, state.kind, dialect_.open_metrics);
+  state.model_built = true;
+  state.model_kind = state.kind;
 }
 
 }  // namespace hfi::prom

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -63,6 +65,30 @@ inline bool IsBlank(char c) {
 }
 
 bool IsValidUtf8(std::string_view s);
+
+// The first of p..end that may end or escape a label value ('"', '\\') or starts a UTF-8
+// sequence, looking at eight bytes at a time (little-endian); the last few bytes are left to the
+// caller, so the result can be a plain byte near `end`. Istio's label values are long runs of
+// plain ASCII.
+inline const char* SkipPlainValueBytes(const char* p, const char* end) {
+  if constexpr (std::endian::native != std::endian::little)
+    return p;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t quote = w ^ (kOnes * '"');
+    const std::uint64_t backslash = w ^ (kOnes * '\\');
+    // A zero byte in `quote` or `backslash` sets its high bit here (the classic zero-byte test).
+    const std::uint64_t found = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | w;
+    // The lowest flagged byte is exact (a borrow can only flag bytes above a real match).
+    if ((found & kHigh) != 0)
+      return p + (std::countr_zero(found & kHigh) >> 3);
+    p += 8;
+  }
+  return p;
+}
 
 // Appends `raw` (the bytes between the quotes of a label value) to *out with `\\`, `\"` and `\n`
 // unescaped; any other backslash pair is kept as written (the Prometheus server does the same).

@@ -14,6 +14,14 @@ Json SummaryJson(const verify::Summary& summary) {
               {"warnings", summary.warnings}, {"skipped", summary.skipped}};
 }
 
+Json TrafficJson(const verify::TrafficSummary& traffic) {
+  return Json{{"sent", traffic.sent},
+              {"aborted", traffic.aborted},
+              {"delayed", traffic.delayed},
+              {"passed", traffic.passed},
+              {"failed", traffic.failed}};
+}
+
 Json FindingJson(const std::string& source, const verify::Finding& finding) {
   const verify::Hint& hint = verify::GetHint(finding.hint);
   Json json{{"code", hint.code},           {"severity", verify::SeverityName(finding.severity)},
@@ -52,6 +60,7 @@ std::string RenderJson(const verify::Report& report) {
       checks.push_back(CheckJson(source.name, check));
     Json json{{"name", source.name}, {"kind", verify::SourceKindName(source.kind)}};
     json["baseline"] = source.baseline.empty() ? Json(nullptr) : Json(source.baseline);
+    json["traffic"] = source.traffic ? TrafficJson(*source.traffic) : Json(nullptr);
     json["exitCode"] = static_cast<int>(source.ExitStatus());
     json["checks"] = std::move(checks);
     sources.push_back(std::move(json));

@@ -152,6 +152,20 @@ void AppendTestcase(std::string* out, const verify::SourceReport& source,
   *out += "    </testcase>\n";
 }
 
+void AppendTrafficProperties(std::string* out, const verify::TrafficSummary& traffic) {
+  *out += "    <properties>\n";
+  auto property = [out](std::string_view name, std::size_t value) {
+    *out += "      <property name=\"traffic." + std::string(name) + "\" value=\"" +
+            std::to_string(value) + "\"/>\n";
+  };
+  property("sent", traffic.sent);
+  property("aborted", traffic.aborted);
+  property("delayed", traffic.delayed);
+  property("passed", traffic.passed);
+  property("failed", traffic.failed);
+  *out += "    </properties>\n";
+}
+
 }  // namespace
 
 std::string RenderJunit(const verify::Report& report) {
@@ -163,6 +177,8 @@ std::string RenderJunit(const verify::Report& report) {
     total.failures += counts.failures;
     total.skipped += counts.skipped;
     suites += "  <testsuite name=\"" + Xml(source.name) + "\" " + CountAttributes(counts) + ">\n";
+    if (source.traffic)
+      AppendTrafficProperties(&suites, *source.traffic);
     for (const verify::Check& check : source.checks)
       AppendTestcase(&suites, source, check);
     suites += "  </testsuite>\n";

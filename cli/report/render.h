@@ -12,14 +12,21 @@ namespace hfi::report {
 inline constexpr const char* kJsonSchemaVersion = "hfi-metrics.verify/v1";
 
 // Per source a table (check, metric, result, observed), then its findings with code, title,
-// why and fix; last, the summary line. ANSI colours only when `color` is set.
+// why and fix; last, the summary line. A source that was sent traffic gets a line about it. ANSI
+// colours only when `color` is set.
 std::string RenderText(const verify::Report& report, bool color);
 
-// One JSON document: schemaVersion, exitCode, summary, sources[].checks[].findings[].
+// One JSON document: schemaVersion, exitCode, summary, sources[].checks[].findings[]; a source
+// that was sent traffic has sources[].traffic {sent, aborted, delayed, passed, failed}, others
+// null.
 std::string RenderJson(const verify::Report& report);
 
-// JUnit XML: a testsuite per source, a testcase per check; a failure carries its hint code.
+// JUnit XML: a testsuite per source, a testcase per check; a failure carries its hint code. A
+// source's traffic becomes the testsuite's properties (traffic.sent, traffic.aborted, ...).
 std::string RenderJunit(const verify::Report& report);
+
+// "30 requests sent: 10 aborted, 10 delayed, 10 passed, 0 failed".
+std::string TrafficLine(const verify::TrafficSummary& traffic);
 
 // "1 source, 16 checks: 15 passed, 0 failed, 1 warning" (", 2 skipped" when any were).
 std::string SummaryLine(const verify::Summary& summary);

@@ -78,6 +78,66 @@ TEST(Render, JsonCarriesSchemaExitCodeAndSummary) {
   EXPECT_EQ(json["sources"][2]["exitCode"], 3);
 }
 
+// A local source: its kind, its traffic in each format, the plugin check first.
+verify::Report LocalReport() {
+  verify::SourceReport source;
+  source.name = "local sidecar (127.0.0.1:40123)";
+  source.kind = verify::SourceKind::kLocal;
+  source.traffic = verify::TrafficSummary{30, 10, 10, 9, 1};
+  verify::Check check{"traffic", ""};
+  check.expected = "aborts 10, delays 10, delay _count 10 (30 requests)";
+  check.observed = "aborts 9, delays 10, delay _count 10";
+  verify::Finding finding(verify::HintId::kTrafficMismatch);
+  finding.metric = "wasmcustom_hfi_faults_aborts_total";
+  finding.expected = "10 (aborted responses seen)";
+  finding.observed = "9";
+  check.findings.push_back(finding);
+  source.checks.push_back(verify::Check{"plugin", "", "running", "running"});
+  source.checks.push_back(check);
+  verify::Report report;
+  report.sources.push_back(source);
+  return report;
+}
+
+TEST(Render, LocalSourceCarriesItsTrafficInEveryFormat) {
+  verify::Report report = LocalReport();
+  nlohmann::json json = nlohmann::json::parse(RenderJson(report));
+  const nlohmann::json& source = json["sources"][0];
+  EXPECT_EQ(source["kind"], "local");
+  EXPECT_EQ(
+      source["traffic"],
+      nlohmann::json::parse(R"({"sent":30,"aborted":10,"delayed":10,"passed":9,"failed":1})"));
+  EXPECT_EQ(source["checks"][1]["findings"][0]["code"], "HFI307");
+  EXPECT_EQ(json["exitCode"], 1);
+
+  std::string text = RenderText(report, false);
+  EXPECT_NE(text.find("local sidecar (127.0.0.1:40123)\n"
+                      "  traffic: 30 requests sent: 10 aborted, 10 delayed, 9 passed, 1 failed\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("HFI307 error: Counters disagree with the faults the traffic saw"),
+            std::string::npos);
+
+  std::string xml = RenderJunit(report);
+  EXPECT_NE(xml.find("<testsuite name=\"local sidecar (127.0.0.1:40123)\" tests=\"2\" "
+                     "failures=\"1\" errors=\"0\" skipped=\"0\">\n"
+                     "    <properties>\n"
+                     "      <property name=\"traffic.sent\" value=\"30\"/>\n"
+                     "      <property name=\"traffic.aborted\" value=\"10\"/>\n"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<property name=\"traffic.failed\" value=\"1\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<failure type=\"HFI307\""), std::string::npos);
+}
+
+TEST(Render, FileSourcesHaveNullTrafficAndNoProperties) {
+  verify::Report report = SampleReport();
+  nlohmann::json json = nlohmann::json::parse(RenderJson(report));
+  EXPECT_TRUE(json["sources"][0]["traffic"].is_null());
+  EXPECT_EQ(RenderJunit(report).find("<properties>"), std::string::npos);
+  EXPECT_EQ(RenderText(report, false).find("traffic:"), std::string::npos);
+}
+
 TEST(Render, SummaryLine) {
   verify::Summary summary{1, 16, 15, 0, 1, 0};
   EXPECT_EQ(SummaryLine(summary), "1 source, 16 checks: 15 passed, 0 failed, 1 warning");

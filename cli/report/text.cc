@@ -132,6 +132,8 @@ void AppendSource(std::string* out, const verify::SourceReport& source, const Pa
   if (!source.baseline.empty())
     *out += " (baseline " + source.baseline + ")";
   *out += "\n";
+  if (source.traffic)
+    *out += "  traffic: " + TrafficLine(*source.traffic) + "\n";
 
   const std::array<std::string, 4> headers{"CHECK", "METRIC", "RESULT", "OBSERVED"};
   std::size_t check_width = headers[0].size(), metric_width = headers[1].size();
@@ -162,6 +164,12 @@ void AppendSource(std::string* out, const verify::SourceReport& source, const Pa
 }
 
 }  // namespace
+
+std::string TrafficLine(const verify::TrafficSummary& traffic) {
+  return Plural(traffic.sent, "request", "requests") + " sent: " + std::to_string(traffic.aborted) +
+         " aborted, " + std::to_string(traffic.delayed) + " delayed, " +
+         std::to_string(traffic.passed) + " passed, " + std::to_string(traffic.failed) + " failed";
+}
 
 std::string SummaryLine(const verify::Summary& summary) {
   std::string line = Plural(summary.sources, "source", "sources") + ", " +

@@ -419,6 +419,66 @@ Check DeltaCheck(const ScrapeIndex& now, const ScrapeIndex& before,
   return check;
 }
 
+// traffic: each counter grew by exactly the faults the responses showed (HFI307). Without a
+// baseline the proxy is taken to have started at 0, as the local sidecar does.
+Check TrafficCheck(const ScrapeIndex& now, const ScrapeIndex* before,
+                   const TrafficSummary& traffic) {
+  struct Expected {
+    ValueKey key;
+    std::size_t seen;
+    std::string_view what;
+  };
+  const Expected expected[] = {
+      {ValueKey::kAborts, traffic.aborted, "aborted responses seen"},
+      {ValueKey::kDelays, traffic.delayed, "delayed responses seen"},
+      {ValueKey::kDelayCount, traffic.delayed, "delayed responses seen"},
+  };
+  Check check{"traffic", ""};
+  const std::string increase = before != nullptr ? "+" : "";
+  check.expected = "aborts " + increase + std::to_string(traffic.aborted) + ", delays " + increase +
+                   std::to_string(traffic.delayed) + ", delay _count " + increase +
+                   std::to_string(traffic.delayed) + " (" + std::to_string(traffic.sent) +
+                   " requests)";
+  std::string observed;
+  for (const Expected& e : expected) {
+    std::optional<double> after = ValueOf(now, e.key);
+    std::optional<double> earlier =
+        before != nullptr ? ValueOf(*before, e.key) : std::optional<double>(0);
+    std::string label = e.key == ValueKey::kAborts   ? "aborts "
+                        : e.key == ValueKey::kDelays ? "delays "
+                                                     : "delay _count ";
+    std::string value;
+    bool agrees = false;
+    if (!after) {
+      value = "absent from the scrape";
+    } else if (!earlier) {
+      value = "absent from the baseline";
+    } else {
+      double delta = *after - *earlier;
+      value = before != nullptr ? FormatValue(delta) + " (" + FormatValue(*earlier) + " -> " +
+                                      FormatValue(*after) + ")"
+                                : FormatValue(delta);
+      agrees = delta == static_cast<double>(e.seen);
+    }
+    observed += (observed.empty() ? "" : ", ") + label + value;
+    if (!agrees) {
+      check.findings.push_back(MakeFinding(HintId::kTrafficMismatch, SeriesOf(e.key),
+                                           std::to_string(e.seen) + " (" + std::string(e.what) +
+                                               (before != nullptr ? ", since the baseline)" : ")"),
+                                           value));
+    }
+  }
+  check.observed = observed;
+  if (check.findings.empty() && traffic.aborted == 0 && traffic.delayed == 0) {
+    Finding finding(HintId::kNoFaultsSeen);
+    finding.expected = "at least one aborted or delayed response";
+    finding.observed =
+        "none of " + std::to_string(traffic.sent) + " responses carried x-fault-injected";
+    check.findings.push_back(std::move(finding));
+  }
+  return check;
+}
+
 bool HasError(const Check& check) {
   return check.status() == CheckStatus::kFail;
 }
@@ -450,19 +510,33 @@ SourceReport CheckScrape(const ParsedScrape& scrape, const ParsedScrape* baselin
     report.checks.push_back(ExpectCheck(index, expectation));
   }
 
+  bool baseline_usable = false;
   if (baseline != nullptr) {
     report.checks.push_back(BaselineCheck(*baseline));
-    bool usable = !HasError(report.checks.back());
+    baseline_usable = !HasError(report.checks.back());
     ScrapeIndex before(*baseline->result);
     for (ValueKey key : {ValueKey::kAborts, ValueKey::kDelays, ValueKey::kDelayCount}) {
       report.checks.push_back(
-          usable ? MonotonicCheck(index, before, key)
-                 : Check::Skipped("monotonic", SeriesOf(key), "baseline unusable"));
+          baseline_usable ? MonotonicCheck(index, before, key)
+                          : Check::Skipped("monotonic", SeriesOf(key), "baseline unusable"));
     }
     for (const Expectation& expectation : options.expect_delta) {
       report.checks.push_back(
-          usable ? DeltaCheck(index, before, expectation)
-                 : Check::Skipped("expect-delta", SeriesOf(expectation.key), "baseline unusable"));
+          baseline_usable
+              ? DeltaCheck(index, before, expectation)
+              : Check::Skipped("expect-delta", SeriesOf(expectation.key), "baseline unusable"));
+    }
+  }
+
+  if (options.traffic) {
+    report.traffic = options.traffic;
+    if (baseline == nullptr) {
+      report.checks.push_back(TrafficCheck(index, nullptr, *options.traffic));
+    } else if (baseline_usable) {
+      ScrapeIndex before(*baseline->result);
+      report.checks.push_back(TrafficCheck(index, &before, *options.traffic));
+    } else {
+      report.checks.push_back(Check::Skipped("traffic", "", "baseline unusable"));
     }
   }
 

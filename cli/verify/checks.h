@@ -3,6 +3,7 @@
 // prom::ParseResult; knows nothing about files, pods or terminals.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ namespace hfi::verify {
 struct CheckOptions {
   std::vector<Expectation> expect;        // on the scrape itself
   std::vector<Expectation> expect_delta;  // on (scrape - baseline); needs a baseline
+  // The traffic sent to the source since the baseline (or, without one, since the proxy
+  // started): the "traffic" check compares the counters' increase with the faults it saw, and
+  // the report carries it.
+  std::optional<TrafficSummary> traffic;
 };
 
 // One parsed scrape, with what the checks need to know about it beyond the parse.

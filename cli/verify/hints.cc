@@ -231,6 +231,35 @@ constexpr Hint kHints[] = {
      "Scrape Envoy directly (`curl -s localhost:15000/stats/prometheus` through `kubectl "
      "port-forward pod/<pod> 15000 -n <ns>`) and fix whatever generates or rewrites the "
      "exposition."},
+    {HintId::kTrafficMismatch, "HFI307", kError, kFailed, kTraffic,
+     "Counters disagree with the faults the traffic saw",
+     "hfi-metrics sent requests through the proxy and counted the responses marked "
+     "`x-fault-injected: abort` and `x-fault-injected: delay`. The plugin adds 1 to aborts_total "
+     "per abort, and 1 to delays_total and one histogram sample per delay it applied, so over the "
+     "run the counters must grow by exactly those counts (the histogram once a stats flush has "
+     "passed). Fewer counted than seen: updates were lost (a stats matcher that rejects the names "
+     "gives the plugin no-op stats, the metrics were evicted, or the plugin build does not count "
+     "every fault). More counted than seen: other traffic reached the same proxy during the run, "
+     "or a rule delays and then aborts (the delay is counted, but the response carries only the "
+     "abort mark). Absent: the metric is not in the scrape at all (see the presence checks).",
+     "Locally, watch each response and the counters by hand: `hfi-metrics sidecar --plugin "
+     "plugin.wasm --policy policy.json -v`, then `curl -si -H 'x-hfi-local: abort' "
+     "localhost:15006/` and `curl -s localhost:15000/stats/prometheus | grep hfi_faults`. In a "
+     "cluster, send the traffic while nothing else does, wait one stats flush (5 s), and check "
+     "the names the plugin defines (`hfi-metrics inspect plugin.wasm`) and the stats matcher "
+     "(`curl -s localhost:15000/config_dump | grep -A5 stats_matcher` through `kubectl "
+     "port-forward pod/<pod> 15000 -n <ns>`)."},
+    {HintId::kNoFaultsSeen, "HFI308", kWarning, kFailed, kTraffic,
+     "Traffic saw no fault, so the counting was not tested",
+     "None of the responses carried `x-fault-injected`: no request was aborted or delayed. The "
+     "counters then stay at 0, which agrees, but proves nothing about counting. The policy "
+     "matches none of the requests sent (path, method, headers, or a selector naming another "
+     "workload or namespace), its percentage skipped them all, or the plugin injects no faults.",
+     "Send requests the policy matches. `verify --local` sends GET /hfi-local/abort with "
+     "`x-hfi-local: abort`, /hfi-local/delay with `x-hfi-local: delay` and /hfi-local/pass: "
+     "leave out `--policy` to use the built-in policy that matches them, or give your policy "
+     "such rules and a selector for `--workload` and `--namespace`. In a cluster, send requests "
+     "that match the deployed policy's rules."},
 
     // 4xx: the input itself.
     {HintId::kUnparseable, "HFI401", kError, kInput, kAnySource,
@@ -278,7 +307,8 @@ constexpr Hint kHints[] = {
      "Scrape the sidecar: `kubectl port-forward pod/<pod> 15000 -n <ns>`, then `curl -s "
      "localhost:15000/stats/prometheus > scrape.prom` (or port 15090)."},
 
-    // 5xx: deployment and cluster; detected from a pod or a Prometheus server, not from bytes.
+    // 5xx: deployment, cluster and the plugin in its host; detected from a pod, a Prometheus
+    // server or the embedded sidecar, not from bytes.
     {HintId::kNoSidecar, "HFI501", kError, kEnv, kCluster, "Pod has no Istio sidecar",
      "The pod has no `istio-proxy` container, so no Envoy runs the plugin and nothing serves its "
      "metrics. Injection happens only when a pod is created in a namespace labelled "
@@ -361,6 +391,16 @@ constexpr Hint kHints[] = {
      "the pod's `prometheus.io/port` annotation is \"15020\" (`kubectl get pod <pod> -n <ns> -o "
      "jsonpath='{.metadata.annotations}'`); `kubectl logs <pod> -c istio-proxy -n <ns> | grep "
      "'failed scraping'`."},
+    {HintId::kPluginFailed, "HFI510", kError, kFailed, kLocal, "Plugin failed in the host",
+     "The embedded host runs the plugin as Envoy does, and the plugin failed there: its VM start "
+     "(`proxy_on_vm_start`) or its configuration (`proxy_on_configure`) returned false, or it "
+     "trapped (an out-of-bounds access, `abort()`, an unreachable instruction, a call past the "
+     "instruction limit). Envoy then stops running the plugin: requests get a 503 (fail closed, "
+     "the default) or pass as if it were absent (fail open), and no fault is injected or counted. "
+     "A real sidecar would fail the same way.",
+     "Run the plugin in the foreground and read its log: `hfi-metrics sidecar --plugin "
+     "plugin.wasm --policy policy.json -v`; check the module with `hfi-metrics inspect "
+     "plugin.wasm`; rebuild it with `hfi-metrics build`."},
 };
 
 static_assert(std::size(kHints) == static_cast<std::size_t>(HintId::kCount),
@@ -420,6 +460,10 @@ std::string_view DetectionName(Detection detection) {
       return "cluster";
     case Detection::kPrometheus:
       return "prometheus";
+    case Detection::kTraffic:
+      return "traffic";
+    case Detection::kLocal:
+      return "local sidecar";
   }
   return "any source";
 }

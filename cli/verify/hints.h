@@ -14,12 +14,12 @@ enum class Severity { kError, kWarning, kInfo };
 
 // Where a hint can be detected. kAnySource hints come from the bytes of one scrape (and an
 // optional baseline), so the offline `verify --file` engine emits them; the others need a live
-// pod or a Prometheus server.
-enum class Detection { kAnySource, kCluster, kPrometheus };
+// pod, a Prometheus server, traffic sent during the run, or the embedded sidecar itself.
+enum class Detection { kAnySource, kCluster, kPrometheus, kTraffic, kLocal };
 
 // One id per catalogue entry, in table order. Codes are grouped by hundreds:
-// 1xx names and presence, 2xx types and histogram shape, 3xx values and deltas, 4xx input,
-// 5xx deployment and cluster. 7xx belongs to the wasm inspector.
+// 1xx names and presence, 2xx types and histogram shape, 3xx values, deltas and traffic, 4xx
+// input, 5xx deployment, cluster and the plugin in its host. 7xx belongs to the wasm inspector.
 enum class HintId {
   kMetricMissing,           // HFI101
   kPlainName,               // HFI102
@@ -46,6 +46,8 @@ enum class HintId {
   kDeltaFailed,             // HFI304
   kCountersDidNotMove,      // HFI305
   kBadHistogramValue,       // HFI306
+  kTrafficMismatch,         // HFI307
+  kNoFaultsSeen,            // HFI308
   kUnparseable,             // HFI401
   kEmptyInput,              // HFI402
   kMergedOpenMetrics,       // HFI403
@@ -61,6 +63,7 @@ enum class HintId {
   kBootstrapFilterIgnored,  // HFI507
   kPluginNotLoaded,         // HFI508
   kAbsentInPrometheus,      // HFI509
+  kPluginFailed,            // HFI510
   kCount,
 };
 
@@ -88,7 +91,8 @@ const Hint* FindHint(std::string_view code);
 // "docs/hints.md#hfi101": the section of docs/hints.md that explains the code.
 std::string DocAnchor(const Hint& hint);
 
-std::string_view SeverityName(Severity severity);     // "error", "warning", "info"
-std::string_view DetectionName(Detection detection);  // "any source", "cluster", "prometheus"
+std::string_view SeverityName(Severity severity);  // "error", "warning", "info"
+// "any source", "cluster", "prometheus", "traffic", "local sidecar"
+std::string_view DetectionName(Detection detection);
 
 }  // namespace hfi::verify

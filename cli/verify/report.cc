@@ -108,6 +108,8 @@ std::string_view SourceKindName(SourceKind kind) {
       return "file";
     case SourceKind::kStdin:
       return "stdin";
+    case SourceKind::kLocal:
+      return "local";
   }
   return "file";
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,8 +13,19 @@
 
 namespace hfi::verify {
 
-// Where a source's bytes came from. Only files and stdin exist today; the engine does not care.
-enum class SourceKind { kFile, kStdin };
+// Where a source's bytes came from; the engine does not care, the reports say it.
+enum class SourceKind {
+  kFile,
+  kStdin,
+  kLocal,  // the embedded sidecar of `verify --local`, scraped over HTTP
+};
+
+// Requests sent to the source during the run and what their responses showed. A response is
+// aborted or delayed when it carries `x-fault-injected: abort` or `: delay` (the plugin's marks);
+// of the others, a 5xx is failed (by the proxy, not by a policy) and anything else passed.
+struct TrafficSummary {
+  std::size_t sent = 0, aborted = 0, delayed = 0, passed = 0, failed = 0;
+};
 
 enum class CheckStatus { kPass, kFail, kWarn, kSkip };
 
@@ -45,7 +57,8 @@ struct Check {
 struct SourceReport {
   std::string name;  // file path, "<stdin>", later a pod
   SourceKind kind = SourceKind::kFile;
-  std::string baseline;  // name of the baseline source, "" when none
+  std::string baseline;                   // name of the baseline source, "" when none
+  std::optional<TrafficSummary> traffic;  // set when the run sent traffic to the source
   std::vector<Check> checks;
 
   // The most severe exit status of this source's error findings (kOk when there are none).
@@ -69,6 +82,6 @@ struct Report {
 int ExitSeverityRank(ExitCode code);
 
 std::string_view CheckStatusName(CheckStatus status);  // "pass", "fail", "warn", "skip"
-std::string_view SourceKindName(SourceKind kind);      // "file", "stdin"
+std::string_view SourceKindName(SourceKind kind);      // "file", "stdin", "local"
 
 }  // namespace hfi::verify

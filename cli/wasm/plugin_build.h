@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "util/subprocess.h"
 #include "wasm/build_spec.h"
 #include "wasm/inspect.h"
-#include "util/subprocess.h"
 
 namespace hfi::wasm {
 

@@ -1,14 +1,19 @@
 // The real HFI plugin (.wasm built by em++) in the embedded host: metrics defined up front, aborts,
-// delays on virtual time, and a bad configuration keeping the last good policy. Finds the module
-// through $HFI_PLUGIN_WASM, else $HFI_BINARY_DIR/plugin/hfi_plugin.wasm; skips when neither exists.
+// delays on virtual time, percentages, path/method/header matching, and a bad configuration keeping
+// the last good policy. Finds the module through $HFI_PLUGIN_WASM, else
+// $HFI_BINARY_DIR/plugin/hfi_plugin.wasm; skips when neither exists.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "envoystats/admin_render.h"
 #include "plugin/metric_names.h"
@@ -208,6 +213,152 @@ TEST_F(PluginE2eTest, BadConfigurationKeepsThePreviousPolicy) {
   EXPECT_EQ(status.state, StreamState::kLocalReply);
   EXPECT_EQ(Counter(metrics::kAborts), 1u);
   EXPECT_EQ(host.fail_state(), FailState::kNone);
+}
+
+// 50 % of 10,000 requests: the count of aborts is Binomial(n, 0.5), so 5 standard deviations
+// (sqrt(n)/2 each) bound it; the seed is fixed (TestOptions), so the run is deterministic.
+TEST_F(PluginE2eTest, HalfTheRequestsAbortedAtFiftyPercent) {
+  PluginHost& host = Start(OneRule(R"({"fault":{"percentage":50,"abort":{"httpStatus":503}}})"));
+  constexpr int kRequests = 10'000;
+  int aborted = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    StreamStatus status = host.StartStream(Request("/reviews/1"));
+    if (status.state == StreamState::kLocalReply) {
+      ++aborted;
+      EXPECT_EQ(status.local_reply->status, 503u);
+    } else {
+      ASSERT_EQ(status.state, StreamState::kContinue) << "request " << i;
+      host.OnResponseHeaders(status.id, Response(200));
+    }
+    host.FinishStream(status.id);
+  }
+  RecordProperty("aborted", aborted);
+  const double bound = 5.0 * std::sqrt(static_cast<double>(kRequests)) / 2.0;
+  EXPECT_LE(std::abs(aborted - kRequests / 2), bound) << aborted << " of " << kRequests;
+  EXPECT_EQ(Counter(metrics::kAborts), static_cast<std::uint64_t>(aborted));
+  EXPECT_EQ(Counter(metrics::kDelays), 0u);
+  EXPECT_EQ(host.stream_count(), 0u);
+  EXPECT_EQ(host.fail_state(), FailState::kNone) << host.failure();
+}
+
+HttpMessage RequestWith(std::string_view method, std::string_view path, HeaderList extra = {}) {
+  HttpMessage request = Request(path, std::move(extra));
+  for (auto& [key, value] : request.headers) {
+    if (key == ":method")
+      value = std::string(method);
+  }
+  return request;
+}
+
+struct MatchCase {
+  const char* name;
+  HttpMessage request;
+  bool aborted;
+};
+
+// One host with `match` as its only rule (abort 100 %); each case's request aborted or not.
+class PluginMatchTest : public PluginE2eTest {
+ protected:
+  void ExpectAborts(const std::string& match, const std::vector<MatchCase>& cases) {
+    PluginHost& host = Start(OneRule(R"({"match":)" + match +
+                                     R"(,"fault":{"percentage":100,"abort":{"httpStatus":503}}})"));
+    std::uint64_t expected = 0;
+    for (const MatchCase& c : cases) {
+      StreamStatus status = host.StartStream(c.request);
+      EXPECT_EQ(status.state, c.aborted ? StreamState::kLocalReply : StreamState::kContinue)
+          << match << ": " << c.name;
+      host.FinishStream(status.id);
+      expected += c.aborted ? 1 : 0;
+    }
+    EXPECT_EQ(Counter(metrics::kAborts), expected) << match;
+  }
+};
+
+TEST_F(PluginMatchTest, PathExact) {
+  ExpectAborts(R"({"path":{"exact":"/api/users"}})",
+               {{"same path", Request("/api/users"), true},
+                {"longer path", Request("/api/users/7"), false},
+                {"shorter path", Request("/api/user"), false},
+                {"query string", Request("/api/users?page=2"), false}});
+}
+
+TEST_F(PluginMatchTest, PathPrefix) {
+  ExpectAborts(R"({"path":{"prefix":"/api/"}})",
+               {{"below the prefix", Request("/api/users/7"), true},
+                {"the prefix itself", Request("/api/"), true},
+                {"without its slash", Request("/api"), false},
+                {"elsewhere", Request("/static/api/"), false}});
+}
+
+TEST_F(PluginMatchTest, PathRegex) {
+  ExpectAborts(R"({"path":{"regex":"^/api/v[0-9]+/users$"}})",
+               {{"v1", Request("/api/v1/users"), true},
+                {"v42", Request("/api/v42/users"), true},
+                {"no version digits", Request("/api/vx/users"), false},
+                {"trailing segment", Request("/api/v1/users/7"), false}});
+}
+
+TEST_F(PluginMatchTest, MethodExact) {
+  ExpectAborts(R"({"method":{"exact":"POST"}})",
+               {{"POST", RequestWith("POST", "/"), true},
+                {"GET", RequestWith("GET", "/"), false},
+                {"lower-case post", RequestWith("post", "/"), false}});
+}
+
+TEST_F(PluginMatchTest, MethodPrefix) {
+  ExpectAborts(R"({"method":{"prefix":"P"}})", {{"PUT", RequestWith("PUT", "/"), true},
+                                                {"PATCH", RequestWith("PATCH", "/"), true},
+                                                {"GET", RequestWith("GET", "/"), false}});
+}
+
+TEST_F(PluginMatchTest, MethodRegex) {
+  ExpectAborts(R"({"method":{"regex":"^(PUT|DELETE)$"}})",
+               {{"DELETE", RequestWith("DELETE", "/"), true},
+                {"PUT", RequestWith("PUT", "/"), true},
+                {"POST", RequestWith("POST", "/"), false}});
+}
+
+TEST_F(PluginMatchTest, HeaderExact) {
+  ExpectAborts(R"({"headers":[{"name":"x-user-id","exact":"tester"}]})",
+               {{"that value", Request("/", {{"x-user-id", "tester"}}), true},
+                {"another value", Request("/", {{"x-user-id", "tester2"}}), false},
+                {"no such header", Request("/"), false}});
+}
+
+TEST_F(PluginMatchTest, HeaderNameIsCaseInsensitiveAndAnyHeaderCounts) {
+  // The original matched only an allow-list of headers; x-canary is not on it.
+  ExpectAborts(R"({"headers":[{"name":"X-Canary","exact":"yes"}]})",
+               {{"lower-case name in the request", Request("/", {{"x-canary", "yes"}}), true},
+                {"value differs", Request("/", {{"x-canary", "no"}}), false}});
+}
+
+TEST_F(PluginMatchTest, HeaderPrefix) {
+  ExpectAborts(R"({"headers":[{"name":"user-agent","prefix":"curl/"}]})",
+               {{"curl", Request("/", {{"user-agent", "curl/8.1"}}), true},
+                {"a browser", Request("/", {{"user-agent", "Mozilla/5.0"}}), false}});
+}
+
+TEST_F(PluginMatchTest, HeaderRegex) {
+  ExpectAborts(R"({"headers":[{"name":"x-tenant","regex":"^t-[0-9]{3}$"}]})",
+               {{"t-123", Request("/", {{"x-tenant", "t-123"}}), true},
+                {"t-12", Request("/", {{"x-tenant", "t-12"}}), false},
+                {"absent", Request("/"), false}});
+}
+
+TEST_F(PluginMatchTest, HeaderPresenceOnly) {
+  ExpectAborts(R"({"headers":[{"name":"x-debug"}]})",
+               {{"present, empty", Request("/", {{"x-debug", ""}}), true},
+                {"present", Request("/", {{"x-debug", "1"}}), true},
+                {"absent", Request("/"), false}});
+}
+
+TEST_F(PluginMatchTest, EveryConditionMustHold) {
+  ExpectAborts(
+      R"({"path":{"prefix":"/api/"},"method":{"exact":"POST"},"headers":[{"name":"x-user-id","exact":"u1"}]})",
+      {{"all three", RequestWith("POST", "/api/orders", {{"x-user-id", "u1"}}), true},
+       {"wrong method", RequestWith("GET", "/api/orders", {{"x-user-id", "u1"}}), false},
+       {"wrong path", RequestWith("POST", "/web/orders", {{"x-user-id", "u1"}}), false},
+       {"header missing", RequestWith("POST", "/api/orders"), false}});
 }
 
 }  // namespace

@@ -8,7 +8,8 @@ blank lines, `{}` for stats without tags; per upstream cluster eight stats whose
 the name (tens of thousands of families) and two histograms with Envoy's 19 default bounds,
 `+Inf`, a `%.32g` `_sum` and `_count`; Istio's `istio_requests_total` and
 `istio_request_duration_milliseconds` with their ~20 standard labels; and the three HFI families
-(`wasmcustom_hfi_faults_*`), so that `hfi-metrics verify --file big.prom` has something to find.
+(`wasmcustom_hfi_faults_*`), consistent with each other, so that `hfi-metrics verify --file
+big.prom` runs every check and passes.
 
 Usage: make_big_prom.py OUTPUT [--size-mb 50] [--seed 12345]
 Standard library only.
@@ -63,12 +64,18 @@ class Writer:
         # Envoy prints sums with %.32g: up to 32 significant digits.
         return "%.32g" % (self.rng.randrange(100000000) / 7.0 + 0.000123456789)
 
-    def histogram(self, name, labels):
+    def histogram(self, name, labels, samples=None):
+        """Random counts, or `samples` observations spread over the buckets when given."""
         sep = "," if labels else ""
+        if samples is not None:
+            slots = sorted(self.rng.randrange(len(BOUNDS)) for _ in range(samples))
         cumulative = 0
         lines = []
-        for bound in BOUNDS:
-            cumulative += self.rng.randrange(50)
+        for i, bound in enumerate(BOUNDS):
+            if samples is None:
+                cumulative += self.rng.randrange(50)
+            else:
+                cumulative = sum(1 for s in slots if s <= i)
             lines.append('%s_bucket{%s%sle="%s"} %d\n' % (name, labels, sep, bound, cumulative))
         lines.append('%s_bucket{%s%sle="+Inf"} %d\n' % (name, labels, sep, cumulative))
         lines.append("%s_sum{%s} %s\n" % (name, labels, self.total_sum()))
@@ -98,7 +105,8 @@ class Writer:
         for s in range(ISTIO_HISTOGRAM_SERIES):
             self.histogram("istio_request_duration_milliseconds", istio_labels(s))
         w("# TYPE wasmcustom_hfi_faults_delay_duration_milliseconds histogram\n")
-        self.histogram("wasmcustom_hfi_faults_delay_duration_milliseconds", "")
+        # As many observations as delays_total counts, so that `verify` finds nothing to report.
+        self.histogram("wasmcustom_hfi_faults_delay_duration_milliseconds", "", samples=7)
         for stat in CLUSTER_HISTOGRAMS:
             for c in range(clusters):
                 name = "envoy_cluster_%s_%s" % (cluster(c), stat)
