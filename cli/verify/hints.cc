@@ -440,18 +440,6 @@ std::string DocAnchor(const Hint& hint) {
   return anchor;
 }
 
-std::string_view SeverityName(Severity severity) {
-  switch (severity) {
-    case Severity::kError:
-      return "error";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kInfo:
-      return "info";
-  }
-  return "error";
-}
-
 std::string_view DetectionName(Detection detection) {
   switch (detection) {
     case Detection::kAnySource:

@@ -7,10 +7,12 @@
 #include <string_view>
 
 #include "util/errors.h"
+#include "util/severity.h"
 
 namespace hfi::verify {
 
-enum class Severity { kError, kWarning, kInfo };
+using hfi::Severity;
+using hfi::SeverityName;
 
 // Where a hint can be detected. kAnySource hints come from the bytes of one scrape (and an
 // optional baseline), so the offline `verify --file` engine emits them; the others need a live
@@ -91,7 +93,6 @@ const Hint* FindHint(std::string_view code);
 // "docs/hints.md#hfi101": the section of docs/hints.md that explains the code.
 std::string DocAnchor(const Hint& hint);
 
-std::string_view SeverityName(Severity severity);  // "error", "warning", "info"
 // "any source", "cluster", "prometheus", "traffic", "local sidecar"
 std::string_view DetectionName(Detection detection);
 

@@ -410,18 +410,6 @@ const CheckInfo& Info(CheckId id) {
   return kChecks[static_cast<std::size_t>(id)];
 }
 
-std::string_view SeverityName(Severity severity) {
-  switch (severity) {
-    case Severity::kError:
-      return "error";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kInfo:
-      return "info";
-  }
-  return "";
-}
-
 std::string_view NameFormName(NameForm form) {
   switch (form) {
     case NameForm::kDefined:

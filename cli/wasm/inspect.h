@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "plugin/metric_names.h"
+#include "util/severity.h"
 #include "wasm/envoy_abi.h"
 
 namespace hfi::wasm {
 
-enum class Severity { kError, kWarning, kInfo };
+using hfi::Severity;
+using hfi::SeverityName;
 
 // One id per check, in code order. Codes are stable: a retired code is never reused.
 enum class CheckId {
@@ -83,7 +85,6 @@ inline constexpr CheckInfo kChecks[] = {
 static_assert(std::size(kChecks) == static_cast<std::size_t>(CheckId::kCount));
 
 const CheckInfo& Info(CheckId id);
-std::string_view SeverityName(Severity severity);
 
 struct Finding {
   CheckId id;
