@@ -32,6 +32,13 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& global, std::string& output)
   app.add_flag("--no-color", global.no_color, "Never colour the output (also: NO_COLOR=1)");
   app.add_flag("-q,--quiet", global.quiet, "Print only the result, no progress or banners");
   app.add_flag("-v,--verbose", global.verbose, "Show the external commands and HTTP calls made");
+  app.add_option("--kubectl", global.kubectl,
+                 "The kubectl program to run (default: $HFI_KUBECTL, then kubectl on PATH)")
+      ->option_text("PATH");
+  app.add_option("--kubeconfig", global.kubeconfig, "Passed to kubectl: the kubeconfig file")
+      ->option_text("FILE");
+  app.add_option("--context", global.context, "Passed to kubectl: the kubeconfig context")
+      ->option_text("NAME");
 }
 
 // CLI11 reports parse errors in several shapes; users get one line and a pointer to --help.
@@ -81,6 +88,8 @@ int RunApp(int argc, char** argv) {
   runners.emplace_back("sidecar", AddSidecar(app, global));
   runners.emplace_back("version", AddVersion(app, global));
   runners.emplace_back("render", AddRender(app, global));
+  runners.emplace_back("apply", AddApply(app, global));
+  runners.emplace_back("deploy", AddDeploy(app, global));
 
   try {
     app.parse(argc, argv);

@@ -24,6 +24,10 @@ struct GlobalOptions {
   bool no_color = false;
   bool quiet = false;
   int verbose = 0;
+  // For the commands that reach a cluster through kubectl (DESIGN §4 global flags).
+  std::string kubectl;     // --kubectl PATH; empty: $HFI_KUBECTL, then kubectl on PATH
+  std::string kubeconfig;  // --kubeconfig, passed to kubectl
+  std::string context;     // --context, passed to kubectl
 };
 
 using Runner = std::function<ExitCode()>;
@@ -34,6 +38,8 @@ Runner AddSidecar(CLI::App& root, const GlobalOptions& global);
 Runner AddVerify(CLI::App& root, const GlobalOptions& global);
 Runner AddVersion(CLI::App& root, const GlobalOptions& global);
 Runner AddRender(CLI::App& root, const GlobalOptions& global);
+Runner AddApply(CLI::App& root, const GlobalOptions& global);
+Runner AddDeploy(CLI::App& root, const GlobalOptions& global);
 
 // For commands that have no JUnit form: throws UsageError naming the command.
 void RequireTextOrJson(const GlobalOptions& global, const std::string& command);

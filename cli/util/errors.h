@@ -13,6 +13,7 @@ enum class ExitCode : int {
   kEnvironment = 2,   // a tool, cluster, pod or endpoint is missing, unreachable, denied or slow
   kInvalidInput = 3,  // unparseable stats text, invalid wasm, invalid policy or values
   kUsage = 64,        // the command line itself is wrong (sysexits EX_USAGE)
+  kInterrupted = 130,  // Ctrl-C (SIGINT), SIGTERM or SIGHUP: children stopped, nothing reported
 };
 
 // what: the thing that failed ("plugin.wasm", "em++"); why: what went wrong;
@@ -43,6 +44,10 @@ struct UsageError : Error {
 struct EnvironmentError : Error {
   EnvironmentError(std::string what, std::string why, std::string hint = {})
       : Error(ExitCode::kEnvironment, std::move(what), std::move(why), std::move(hint)) {}
+};
+struct InterruptedError : Error {
+  explicit InterruptedError(std::string what)
+      : Error(ExitCode::kInterrupted, std::move(what), "interrupted") {}
 };
 struct InputError : Error {
   InputError(std::string what, std::string why, std::string hint = {})

@@ -33,6 +33,8 @@ int ExitSeverityRank(ExitCode code) {
       return 3;
     case ExitCode::kUsage:
       return 4;
+    case ExitCode::kInterrupted:
+      return 5;
   }
   return 4;
 }
@@ -110,6 +112,8 @@ std::string_view SourceKindName(SourceKind kind) {
       return "stdin";
     case SourceKind::kLocal:
       return "local";
+    case SourceKind::kPod:
+      return "pod";
   }
   return "file";
 }

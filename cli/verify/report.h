@@ -18,6 +18,7 @@ enum class SourceKind {
   kFile,
   kStdin,
   kLocal,  // the embedded sidecar of `verify --local`, scraped over HTTP
+  kPod,    // a pod's sidecar in a cluster, reached through kubectl
 };
 
 // Requests sent to the source during the run and what their responses showed. A response is
@@ -82,6 +83,6 @@ struct Report {
 int ExitSeverityRank(ExitCode code);
 
 std::string_view CheckStatusName(CheckStatus status);  // "pass", "fail", "warn", "skip"
-std::string_view SourceKindName(SourceKind kind);      // "file", "stdin", "local"
+std::string_view SourceKindName(SourceKind kind);  // "file", "stdin", "local", "pod"
 
 }  // namespace hfi::verify
