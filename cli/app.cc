@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "commands/commands.h"
 #include "util/errors.h"
+#include "util/output.h"
 
 namespace hfi {
 namespace {
@@ -21,7 +23,9 @@ constexpr const char* kExitCodes =
     "  1   checks failed: metrics missing or wrong\n"
     "  2   environment not ready: tool missing, cluster/pod/endpoint unreachable, RBAC, timeout\n"
     "  3   invalid input: unparseable stats text, invalid wasm, invalid policy or values\n"
-    "  64  usage error\n";
+    "  64  usage error\n"
+    "  130 interrupted (Ctrl-C, SIGTERM): every kubectl child stopped first\n"
+    "  141 standard output closed early (... | head): stops quietly\n";
 
 // -o is read as text and resolved after parsing (ResolveOutput): `yaml` exists for `render` only,
 // and commands that switch over OutputFormat never see it.
@@ -90,6 +94,9 @@ int RunApp(int argc, char** argv) {
   runners.emplace_back("render", AddRender(app, global));
   runners.emplace_back("apply", AddApply(app, global));
   runners.emplace_back("deploy", AddDeploy(app, global));
+  runners.emplace_back("completion", AddCompletion(app, global));
+  runners.emplace_back("__complete", AddComplete(app, global));
+  runners.emplace_back("__man", AddMan(app, global));
 
   try {
     app.parse(argc, argv);
@@ -108,9 +115,15 @@ int RunApp(int argc, char** argv) {
         continue;
       if (global.output_yaml && name != "render")
         throw UsageError("-o yaml", "'" + name + "' has no YAML form", "use -o text or -o json");
-      return static_cast<int>(run());
+      const ExitCode code = run();
+      // printf-style output is flushed here, where a reader that went away is still noticed.
+      if (std::fflush(stdout) != 0 && errno == EPIPE)
+        return kBrokenPipeStatus;
+      return static_cast<int>(code);
     }
     throw UsageError("command", "no command given", "run 'hfi-metrics --help'");
+  } catch (const BrokenPipe&) {
+    return kBrokenPipeStatus;
   } catch (const Error& e) {
     std::fprintf(stderr, "%s\n", FormatError(e).c_str());
     return static_cast<int>(e.code());

@@ -34,6 +34,7 @@ max_len() {
     policy_fuzz) echo 4096 ;;
     prom_parser_fuzz) echo 8192 ;;
     wasm_inspect_fuzz) echo 16384 ;;
+    values_fuzz) echo 4096 ;;
     *) echo 4096 ;;
   esac
 }

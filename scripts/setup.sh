@@ -11,6 +11,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev             # libFuzzer and the sanitizer runtimes
   prometheus                                        # promtool (parser oracle) and the server (fleet tests)
+  groff-base man-db bash-completion zsh fish        # man page and completion script tests
 )
 
 missing=()

@@ -40,6 +40,11 @@ Runner AddVersion(CLI::App& root, const GlobalOptions& global);
 Runner AddRender(CLI::App& root, const GlobalOptions& global);
 Runner AddApply(CLI::App& root, const GlobalOptions& global);
 Runner AddDeploy(CLI::App& root, const GlobalOptions& global);
+// Generated documents (completion.cc, complete.cc, man.cc): they walk `root` when they run, so
+// they see every command registered before and after them.
+Runner AddCompletion(CLI::App& root, const GlobalOptions& global);
+Runner AddComplete(CLI::App& root, const GlobalOptions& global);  // hidden: __complete
+Runner AddMan(CLI::App& root, const GlobalOptions& global);       // hidden: __man
 
 // For commands that have no JUnit form: throws UsageError naming the command.
 void RequireTextOrJson(const GlobalOptions& global, const std::string& command);

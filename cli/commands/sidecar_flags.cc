@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "build_info.h"
+#include "commands/default_plugin.h"
 #include "envoystats/stats_matcher.h"
 #include "plugin/policy.h"
 #include "util/errors.h"
@@ -162,7 +162,7 @@ sidecar::SidecarConfig MakeSidecarConfig(const SidecarFlags& flags,
                                {"NAMESPACE", flags.namespace_name}};
 
   if (flags.plugin.empty()) {
-    config.plugin_path = build_info::kPluginWasm;
+    config.plugin_path = DefaultPluginPath();
     if (config.plugin_path.empty() || !FileExists(config.plugin_path)) {
       throw EnvironmentError(config.plugin_path.empty() ? "plugin" : config.plugin_path,
                              "this build has no plugin .wasm",

@@ -10,6 +10,7 @@
 
 #include "build_info.h"
 #include "commands/commands.h"
+#include "commands/default_plugin.h"
 #include "util/sha256.h"
 
 namespace hfi {
@@ -38,7 +39,7 @@ Runner AddVersion(CLI::App& root, const GlobalOptions& global) {
       "  hfi-metrics version -o json\n");
   return [&global]() {
     RequireTextOrJson(global, "version");
-    const std::string plugin = build_info::kPluginWasm;
+    const std::string plugin = DefaultPluginPath();
     const std::optional<std::string> digest = PluginDigest(plugin);
     if (global.output == OutputFormat::kJson) {
       nlohmann::json out = {{"version", build_info::kVersion},

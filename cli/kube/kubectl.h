@@ -59,6 +59,9 @@ struct KubectlFailure {
 KubectlFailure ClassifyFailure(const KubectlResult& result);
 std::string_view FailureKindName(KubectlFailure::Kind kind);  // "not-found", "forbidden", ...
 
+// A timeout as messages show it: "10s", "1.5s", "300ms".
+std::string DurationText(milliseconds duration);
+
 // Parses a line kubectl port-forward prints once it listens:
 //   "Forwarding from 127.0.0.1:43127 -> 15000"  (also "[::1]:43127 -> 15000")
 // Returns the local port, or 0 when the line is not one of those.
@@ -88,9 +91,9 @@ class Kubectl {
 };
 
 struct KubectlConfig {
-  std::string path;        // the kubectl program; empty: HFI_KUBECTL, then `kubectl` on PATH
-  std::string kubeconfig;  // --kubeconfig, passed through when set
-  std::string context;     // --context, passed through when set
+  std::string path;          // the kubectl program; empty: HFI_KUBECTL, then `kubectl` on PATH
+  std::string kubeconfig;    // --kubeconfig, passed through when set
+  std::string context;       // --context, passed through when set
   std::FILE* log = nullptr;  // -v: each command line is printed here before it runs
 };
 

@@ -1,10 +1,8 @@
 #include "util/subprocess.h"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <pthread.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,11 +10,12 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <thread>
 
 #include "util/errors.h"
-
-extern char** environ;
+#include "util/interrupt.h"
+#include "util/spawn.h"
 
 namespace hfi {
 namespace {
@@ -24,59 +23,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-volatile std::sig_atomic_t g_stop_signal = 0;
-
-extern "C" void OnStopSignal(int signo) {
-  g_stop_signal = signo;
-}
-
-// While a child runs, SIGINT/SIGTERM/SIGHUP only record themselves, so the child (in its own
-// process group, out of reach of the terminal's Ctrl-C) is stopped and reaped before we go.
-// Signals someone chose to ignore (nohup) stay ignored.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal = 0;
-    for (std::size_t i = 0; i < std::size(kSignals); ++i) {
-      struct sigaction action {};
-      action.sa_handler = OnStopSignal;
-      sigemptyset(&action.sa_mask);
-      installed_[i] = ::sigaction(kSignals[i], nullptr, &old_[i]) == 0 &&
-                      old_[i].sa_handler != SIG_IGN &&
-                      ::sigaction(kSignals[i], &action, nullptr) == 0;
-    }
-  }
-  ~StopSignals() {
-    for (std::size_t i = 0; i < std::size(kSignals); ++i) {
-      if (installed_[i])
-        ::sigaction(kSignals[i], &old_[i], nullptr);
-    }
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
-  struct sigaction old_[3]{};
-  bool installed_[3] = {};
-};
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Close() {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
+constexpr milliseconds kStopGrace{2000};
 
 // Owns a started child: whatever happens, the destructor stops its process group and reaps it.
 class Child {
@@ -89,46 +36,14 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
 
-  // Non-blocking: true (with the wait status) once the child has exited.
   bool TryReap(int* status) {
-    for (;;) {
-      pid_t r = ::waitpid(pid_, status, WNOHANG);
-      if (r == pid_) {
-        reaped_ = true;
-        return true;
-      }
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0) {  // ECHILD: someone else reaped it; nothing left to wait for
-        reaped_ = true;
-        *status = 0;
-        return true;
-      }
-      return false;
-    }
+    reaped_ = spawn::TryReap(pid_, status);
+    return reaped_;
   }
-
-  // Whether the child has exited, without reaping it.
-  bool Exited() const {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == pid_;
-  }
-
-  // SIGTERM to the whole group (em++ runs clang, wasm-ld, wasm-opt), a grace period, then SIGKILL
-  // to whatever is left. The child is reaped last: until then its id, which is also the group's,
-  // cannot be reused, so the signals reach no stranger.
+  // em++ runs clang, wasm-ld and wasm-opt: the whole group goes.
   int Stop() {
-    ::kill(-pid_, SIGTERM);
-    auto grace_end = Clock::now() + milliseconds(2000);
-    while (Clock::now() < grace_end && !Exited())
-      std::this_thread::sleep_for(milliseconds(10));
-    ::kill(-pid_, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
     reaped_ = true;
-    return status;
+    return spawn::StopGroup(pid_, kStopGrace);
   }
 
  private:
@@ -136,110 +51,94 @@ class Child {
   bool reaped_ = false;
 };
 
-std::vector<std::string> ChildEnvironment(const ProcessSpec& spec) {
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string_view entry(*e);
-    std::string_view key = entry.substr(0, entry.find('='));
-    bool replaced = std::any_of(spec.env.begin(), spec.env.end(),
-                                [&](const auto& kv) { return kv.first == key; });
-    if (!replaced)
-      env.emplace_back(entry);
+// write() that turns a reader gone into EPIPE without killing us: SIGPIPE is blocked in this
+// thread for the call, and one it raised is consumed before the mask is restored. (main.cc ignores
+// SIGPIPE anyway; tests and other embedders may not.)
+ssize_t WriteWithoutSigpipe(int fd, const char* data, std::size_t size) {
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  sigset_t old_mask;
+  ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
+  sigset_t pending;
+  sigemptyset(&pending);
+  ::sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  ssize_t n = ::write(fd, data, size);
+  const int saved_errno = errno;
+  if (n < 0 && saved_errno == EPIPE && !was_pending) {
+    timespec zero{};
+    while (::sigtimedwait(&pipe_only, nullptr, &zero) < 0 && errno == EINTR) {
+    }
   }
-  for (const auto& [key, value] : spec.env)
-    env.push_back(key + "=" + value);
-  return env;
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  errno = saved_errno;
+  return n;
 }
 
-std::vector<char*> CStrings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (std::string& s : strings)
-    out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-pid_t Spawn(const ProcessSpec& spec, int output_fd) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
-  if (!spec.cwd.empty())
-    posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
-
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // hfi-metrics ignores SIGPIPE (main.cc); the child gets the default back. Its own process group
-  // lets a timeout stop everything it started.
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigset_t no_mask;
-  sigemptyset(&no_mask);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setsigmask(&attr, &no_mask);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-
-  std::vector<std::string> argv_strings = spec.argv;
-  std::vector<std::string> env_strings = ChildEnvironment(spec);
-  std::vector<char*> argv = CStrings(argv_strings);
-  std::vector<char*> envp = CStrings(env_strings);
-  pid_t pid = -1;
-  int err = ::posix_spawn(&pid, spec.argv[0].c_str(), &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) {
-    std::string why = std::string("cannot run: ") + std::strerror(err);
-    if (err == ENOENT && !spec.cwd.empty())
-      why += " (or the working directory " + spec.cwd + " is missing)";
-    throw EnvironmentError(spec.argv[0], why);
-  }
-  return pid;
-}
+// One captured stream: the read end of a pipe and where its bytes go.
+struct Capture {
+  spawn::Fd fd;
+  std::string* text = nullptr;
+};
 
 }  // namespace
 
 ProcessResult RunProcess(const ProcessSpec& spec) {
   if (spec.argv.empty() || spec.argv[0].empty())
     throw EnvironmentError("subprocess", "no program given");
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0)
-    throw EnvironmentError(spec.argv[0],
-                           std::string("cannot create a pipe: ") + std::strerror(errno));
-  Fd read_end(fds[0]);
-  Fd write_end(fds[1]);
 
-  StopSignals stop_signals;
+  InterruptScope interrupt_scope;
+  ProcessResult result;
   auto start = Clock::now();
   auto deadline = start + spec.timeout;
-  Child child(Spawn(spec, write_end.get()));
-  write_end.Close();  // the child holds the only write end now: EOF means it is done writing
+  if (Interrupted()) {
+    result.end = ProcessResult::End::kInterrupted;
+    result.signal = InterruptSignal();
+    return result;
+  }
 
-  ProcessResult result;
+  const std::string& program = spec.argv[0];
+  spawn::Pipe out = spawn::MakePipe(program);
+  spawn::Pipe err;
+  if (spec.separate_stderr)
+    err = spawn::MakePipe(program);
+  spawn::Pipe in;
+  if (!spec.stdin_data.empty())
+    in = spawn::MakePipe(program);
+
+  spawn::StdFds fds;
+  fds.in = in.read.get();
+  fds.out = out.write.get();
+  fds.err = spec.separate_stderr ? err.write.get() : out.write.get();
+  Child child(spawn::Start(spec, fds));
+  // The child holds the only write ends now: EOF means it is done writing.
+  out.write.Close();
+  err.write.Close();
+  in.read.Close();
+  if (in.write.open())
+    spawn::SetNonBlocking(in.write.get());
+
+  Capture captures[2] = {{std::move(out.read), &result.output},
+                         {std::move(err.read), &result.error_output}};
+  std::size_t stdin_written = 0;
+
   auto finish = [&](ProcessResult::End end, int status) {
-    result.end = end;
-    if (end == ProcessResult::End::kExited || end == ProcessResult::End::kSignaled) {
-      if (WIFSIGNALED(status)) {
-        result.end = ProcessResult::End::kSignaled;
-        result.signal = WTERMSIG(status);
-      } else {
-        result.end = ProcessResult::End::kExited;
-        result.exit_code = WEXITSTATUS(status);
-      }
-    } else if (end == ProcessResult::End::kInterrupted) {
-      result.signal = g_stop_signal;
+    if (end == ProcessResult::End::kExited) {
+      spawn::SetEnd(status, &result);
+    } else {
+      result.end = end;
+      if (end == ProcessResult::End::kInterrupted)
+        result.signal = InterruptSignal();
     }
     result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
     return result;
   };
+  auto output_open = [&] { return captures[0].fd.open() || captures[1].fd.open(); };
 
   char buf[1 << 14];
-  bool eof = false;
-  while (!eof) {
-    if (g_stop_signal != 0)
+  while (output_open()) {
+    if (Interrupted())
       return finish(ProcessResult::End::kInterrupted, child.Stop());
     auto now = Clock::now();
     if (now >= deadline)
@@ -247,27 +146,57 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     auto remaining = std::chrono::duration_cast<milliseconds>(deadline - now).count();
     // Short slices so a signal that lands just before poll() is noticed promptly.
     int slice = static_cast<int>(std::min<long long>(remaining + 1, 100));
-    pollfd pfd{read_end.get(), POLLIN, 0};
-    int ready = ::poll(&pfd, 1, slice);
+
+    pollfd pfds[3];
+    Capture* polled[2] = {};
+    nfds_t count = 0;
+    for (Capture& capture : captures) {
+      if (capture.fd.open()) {
+        polled[count] = &capture;
+        pfds[count++] = pollfd{capture.fd.get(), POLLIN, 0};
+      }
+    }
+    const nfds_t captured = count;
+    if (in.write.open())
+      pfds[count++] = pollfd{in.write.get(), POLLOUT, 0};
+
+    int ready = ::poll(pfds, count, slice);
     if (ready < 0 && errno != EINTR)
-      throw EnvironmentError(spec.argv[0], std::string("poll failed: ") + std::strerror(errno));
+      throw EnvironmentError(program, std::string("poll failed: ") + std::strerror(errno));
     if (ready <= 0)
       continue;
-    ssize_t n = ::read(read_end.get(), buf, sizeof buf);
-    if (n > 0) {
-      std::size_t room = spec.max_output - std::min(spec.max_output, result.output.size());
-      std::size_t keep = std::min(room, static_cast<std::size_t>(n));
-      result.output.append(buf, keep);
-      result.dropped_bytes += static_cast<std::size_t>(n) - keep;
-    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-      eof = true;
+
+    for (nfds_t i = 0; i < captured; ++i) {
+      if ((pfds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+        continue;
+      Capture& capture = *polled[i];
+      ssize_t n = ::read(capture.fd.get(), buf, sizeof buf);
+      if (n > 0) {
+        std::size_t room = spec.max_output - std::min(spec.max_output, capture.text->size());
+        std::size_t keep = std::min(room, static_cast<std::size_t>(n));
+        capture.text->append(buf, keep);
+        result.dropped_bytes += static_cast<std::size_t>(n) - keep;
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        capture.fd.Close();
+      }
+    }
+    if (count > captured && (pfds[captured].revents & (POLLOUT | POLLHUP | POLLERR)) != 0) {
+      std::size_t left = spec.stdin_data.size() - stdin_written;
+      ssize_t n = WriteWithoutSigpipe(in.write.get(), spec.stdin_data.data() + stdin_written,
+                                      std::min<std::size_t>(left, 1 << 16));
+      if (n > 0)
+        stdin_written += static_cast<std::size_t>(n);
+      // EPIPE: the child closed its stdin, and the rest is not wanted.
+      if (stdin_written == spec.stdin_data.size() || (n < 0 && errno != EINTR && errno != EAGAIN))
+        in.write.Close();  // the child sees EOF
     }
   }
+  in.write.Close();
 
   // Output closed; the child normally exits right after. Keep the deadline while waiting.
   int status = 0;
   while (!child.TryReap(&status)) {
-    if (g_stop_signal != 0)
+    if (Interrupted())
       return finish(ProcessResult::End::kInterrupted, child.Stop());
     if (Clock::now() >= deadline)
       return finish(ProcessResult::End::kTimedOut, child.Stop());

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "util/errors.h"
+#include "util/interrupt.h"
 
 namespace hfi {
 namespace {
@@ -124,6 +125,7 @@ TEST(SubprocessTest, OurOwnSignalStopsTheChild) {
     std::this_thread::sleep_for(milliseconds(300));
     ::kill(::getpid(), SIGTERM);
   });
+  ClearInterrupt();
   ProcessResult result = RunProcess(Shell("sleep 30"));
   killer.join();
   EXPECT_EQ(result.end, ProcessResult::End::kInterrupted);
@@ -133,6 +135,102 @@ TEST(SubprocessTest, OurOwnSignalStopsTheChild) {
   struct sigaction now {};
   ::sigaction(SIGTERM, nullptr, &now);
   EXPECT_EQ(now.sa_handler, SIG_DFL);
+  // The signal stays recorded for whoever ends the command.
+  EXPECT_EQ(InterruptSignal(), SIGTERM);
+  ClearInterrupt();
+}
+
+// After Ctrl-C nothing new is started.
+TEST(SubprocessTest, NothingStartsOnceInterrupted) {
+  std::filesystem::path marker =
+      std::filesystem::temp_directory_path() / ("hfi_not_started_" + std::to_string(::getpid()));
+  ClearInterrupt();
+  ProcessResult result;
+  {
+    InterruptScope scope;
+    ::raise(SIGTERM);
+    result = RunProcess(Shell("touch " + marker.string()));
+  }
+  EXPECT_EQ(result.end, ProcessResult::End::kInterrupted);
+  EXPECT_EQ(result.signal, SIGTERM);
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  ClearInterrupt();
+}
+
+TEST(SubprocessTest, SeparateStderr) {
+  ProcessSpec spec = Shell("echo out; echo err >&2; echo out2; exit 1");
+  spec.separate_stderr = true;
+  ProcessResult result = RunProcess(spec);
+  EXPECT_EQ(result.end, ProcessResult::End::kExited);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.output, "out\nout2\n");
+  EXPECT_EQ(result.error_output, "err\n");
+}
+
+TEST(SubprocessTest, MergedStreamsLeaveErrorOutputEmpty) {
+  ProcessResult result = RunProcess(Shell("echo err >&2"));
+  EXPECT_EQ(result.output, "err\n");
+  EXPECT_EQ(result.error_output, "");
+}
+
+TEST(SubprocessTest, EachStreamHasItsOwnCap) {
+  ProcessSpec spec = Shell("head -c 5000 /dev/zero; head -c 3000 /dev/zero >&2");
+  spec.separate_stderr = true;
+  spec.max_output = 1000;
+  ProcessResult result = RunProcess(spec);
+  EXPECT_EQ(result.output.size(), 1000u);
+  EXPECT_EQ(result.error_output.size(), 1000u);
+  EXPECT_EQ(result.dropped_bytes, 6000u);
+}
+
+TEST(SubprocessTest, StdinData) {
+  ProcessSpec spec = Shell("cat; echo; echo end");
+  spec.stdin_data = "apiVersion: v1\nkind: List\n";
+  ProcessResult result = RunProcess(spec);
+  EXPECT_TRUE(result.Succeeded());
+  EXPECT_EQ(result.output, "apiVersion: v1\nkind: List\n\nend\n");
+}
+
+// Input and output both far beyond a pipe's buffer: written and read in the same loop, so neither
+// side blocks the other.
+TEST(SubprocessTest, LargeStdinEchoedBack) {
+  std::string data;
+  for (int i = 0; data.size() < (std::size_t{3} << 20); ++i)
+    data += "line " + std::to_string(i) + "\n";
+  ProcessSpec spec = Shell("cat; cat /dev/null >&2");
+  spec.stdin_data = data;
+  spec.separate_stderr = true;
+  spec.max_output = std::size_t{8} << 20;
+  ProcessResult result = RunProcess(spec);
+  EXPECT_TRUE(result.Succeeded());
+  EXPECT_EQ(result.output.size(), data.size());
+  EXPECT_TRUE(result.output == data);
+}
+
+// A child that never reads its stdin and exits: no SIGPIPE death for us, the exit code is its own.
+TEST(SubprocessTest, ChildThatIgnoresStdin) {
+  ProcessSpec spec = Shell("echo gone; exit 4");
+  spec.stdin_data = std::string(std::size_t{1} << 20, 'x');
+  ProcessResult result = RunProcess(spec);
+  EXPECT_EQ(result.end, ProcessResult::End::kExited);
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.output, "gone\n");
+}
+
+TEST(SubprocessTest, ChildThatClosesStdinEarly) {
+  ProcessSpec spec = Shell("head -c 10 >/dev/null; exec 0<&-; sleep 0.2; echo done");
+  spec.stdin_data = std::string(std::size_t{1} << 20, 'x');
+  ProcessResult result = RunProcess(spec);
+  EXPECT_TRUE(result.Succeeded());
+  EXPECT_EQ(result.output, "done\n");
+}
+
+TEST(SubprocessTest, TimeoutWhileFeedingStdin) {
+  ProcessSpec spec = Shell("sleep 30");
+  spec.stdin_data = std::string(std::size_t{1} << 20, 'x');
+  spec.timeout = milliseconds(300);
+  ProcessResult result = RunProcess(spec);
+  EXPECT_EQ(result.end, ProcessResult::End::kTimedOut);
 }
 
 TEST(SubprocessTest, ProgramThatCannotStartIsAnEnvironmentError) {

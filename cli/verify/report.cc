@@ -114,6 +114,8 @@ std::string_view SourceKindName(SourceKind kind) {
       return "local";
     case SourceKind::kPod:
       return "pod";
+    case SourceKind::kTraffic:
+      return "traffic";
   }
   return "file";
 }

@@ -17,8 +17,9 @@ namespace hfi::verify {
 enum class SourceKind {
   kFile,
   kStdin,
-  kLocal,  // the embedded sidecar of `verify --local`, scraped over HTTP
-  kPod,    // a pod's sidecar in a cluster, reached through kubectl
+  kLocal,    // the embedded sidecar of `verify --local`, scraped over HTTP
+  kPod,      // a pod's sidecar in a cluster, reached through kubectl
+  kTraffic,  // the requests a cluster run sent, checked against all its pods' counters
 };
 
 // Requests sent to the source during the run and what their responses showed. A response is
@@ -83,6 +84,6 @@ struct Report {
 int ExitSeverityRank(ExitCode code);
 
 std::string_view CheckStatusName(CheckStatus status);  // "pass", "fail", "warn", "skip"
-std::string_view SourceKindName(SourceKind kind);  // "file", "stdin", "local", "pod"
+std::string_view SourceKindName(SourceKind kind);      // "file", "stdin", "local", "pod", "traffic"
 
 }  // namespace hfi::verify

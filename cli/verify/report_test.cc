@@ -72,6 +72,8 @@ TEST(Report, SummaryCountsChecksByStatus) {
 TEST(Report, Names) {
   EXPECT_EQ(CheckStatusName(CheckStatus::kWarn), "warn");
   EXPECT_EQ(SourceKindName(SourceKind::kStdin), "stdin");
+  EXPECT_EQ(SourceKindName(SourceKind::kPod), "pod");
+  EXPECT_EQ(SourceKindName(SourceKind::kTraffic), "traffic");
   EXPECT_LT(ExitSeverityRank(ExitCode::kChecksFailed), ExitSeverityRank(ExitCode::kEnvironment));
   EXPECT_LT(ExitSeverityRank(ExitCode::kEnvironment), ExitSeverityRank(ExitCode::kInvalidInput));
 }

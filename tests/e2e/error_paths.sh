@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The documented error paths through the built binary: every one ends in one line on stderr that
+# names the thing and the fix, and the documented exit status; none crashes or hangs.
+source "$(dirname "$0")/lib.sh"
+: "${HFI_TEST_DATA:?set by CTest: path of tests/data}"
+D=$HFI_TEST_DATA/verify
+
+# A 2 GB input (sparse: no disk used) is refused at the 1 GiB cap, from a file and from a pipe,
+# without reading it all into memory first.
+truncate -s 2G "$TMP/huge.prom"
+run verify --file "$TMP/huge.prom"
+expect_status 3 "2 GB file"
+expect_stderr_lines 1
+expect_stderr "huge\.prom"
+expect_stderr "1 GiB|1024 MiB|1073741824"
+OUT=$TMP/out ERR=$TMP/err
+head -c 1100M /dev/zero | "$HFI_METRICS" verify --file - >"$OUT" 2>"$ERR"
+STATUS=$?
+expect_status 3 "1.1 GB on stdin"
+expect_stderr_lines 1
+
+# Files that are missing, or are directories.
+run verify --file "$TMP/missing.prom"
+expect_status 3 "missing file"
+expect_stderr_lines 1
+expect_stderr "missing\.prom"
+run verify --file "$TMP"
+expect_status 3 "a directory"
+expect_stderr_lines 1
+run inspect "$TMP/missing.wasm"
+expect_status 3 "missing module"
+expect_stderr_lines 1
+
+# Input that is not what it claims to be.
+printf 'not a module' >"$TMP/fake.wasm"
+run inspect "$TMP/fake.wasm"
+expect_status 3 "non-wasm file"
+printf '# TYPE x counter\nx{a="unterminated} 1\n' >"$TMP/bad.prom"
+run verify --file "$TMP/bad.prom"
+expect_status 3 "unparseable scrape"
+expect_stdout "2:[0-9]+"
+
+# A missing tool: the Emscripten compiler.
+run build --emxx "$TMP/no-such-em++" --output "$TMP/out.wasm"
+expect_status 2 "missing em++"
+expect_stderr_lines 1
+expect_stderr "no-such-em\+\+"
+[ -e "$TMP/out.wasm" ] && fail "a failed build left an output file"
+# ... and kubectl.
+run verify -l app=x --kubectl "$TMP/no-such-kubectl"
+expect_status 2 "missing kubectl"
+expect_stderr_lines 1
+expect_stderr "no-such-kubectl"
+
+# A reader that goes away (`| head`): quiet, status 141 as for a SIGPIPE death, and no message.
+files=()
+for _ in $(seq 300); do files+=(--file "$D/healthy.prom"); done
+OUT=$TMP/out ERR=$TMP/err
+"$HFI_METRICS" verify "${files[@]}" -o json 2>"$ERR" | head -c 10 >"$OUT"
+STATUS=${PIPESTATUS[0]}
+expect_status 141 "stdout closed early"
+expect_stderr_lines 0
+"$HFI_METRICS" --help-all 2>"$ERR" | head -n 1 >"$OUT"
+STATUS=${PIPESTATUS[0]}
+[ "$STATUS" -eq 0 ] || [ "$STATUS" -eq 141 ] || fail "--help | head: status $STATUS"
+expect_stderr_lines 0
+
+finish
