@@ -36,12 +36,6 @@ void StopIfInterrupted() {
     throw PodInterrupted{};
 }
 
-std::string Seconds(milliseconds ms) {
-  if (ms.count() % 1000 == 0)
-    return std::to_string(ms.count() / 1000) + "s";
-  return std::to_string(ms.count()) + "ms";
-}
-
 // The first non-empty line, trimmed, at most 300 bytes: how kubectl's stderr is quoted.
 std::string FirstLine(std::string_view text) {
   std::size_t pos = 0;
@@ -63,7 +57,7 @@ std::string FirstLine(std::string_view text) {
 
 std::string KubectlError(const KubectlResult& result) {
   if (result.end == KubectlResult::End::kTimedOut)
-    return "no answer within " + Seconds(result.elapsed);
+    return "no answer within " + DurationText(result.elapsed);
   if (result.end == KubectlResult::End::kCrashed)
     return "kubectl died of a signal";
   std::string message = ClassifyFailure(result).message;
@@ -201,7 +195,7 @@ class PodVisit {
 
   std::string ReachExpected() const {
     return "GET " + std::string(kScrapePath) + " on port " + std::to_string(port_) +
-           " answers 200 within --pod-timeout " + Seconds(options_.pod_timeout);
+           " answers 200 within --pod-timeout " + DurationText(options_.pod_timeout);
   }
 
   PodOutcome Fail(PodOutcome outcome, Check check) {
@@ -234,9 +228,11 @@ class PodVisit {
                            "kubectl port-forward: " + said);
       case Kind::kTimeout:
         return FailedCheck("reach", HintId::kEndpointUnreachable, ReachExpected(),
-                           "kubectl port-forward printed no 'Forwarding from' line within " +
-                               Seconds(forward_timeout) +
-                               (failure.message.empty() ? "" : ": " + failure.message));
+                           // The runner's message already says what did not happen in time.
+                           failure.message.empty()
+                               ? "kubectl port-forward printed no 'Forwarding from' line within " +
+                                     DurationText(forward_timeout)
+                               : "kubectl port-forward: " + failure.message);
       case Kind::kUnreachable:
       case Kind::kCrashed:
       case Kind::kOther:
@@ -295,7 +291,7 @@ class PodVisit {
   std::optional<std::string> Get(const std::string& path, std::string* error) {
     const milliseconds remaining = Remaining();
     if (remaining.count() == 0) {
-      *error = "--pod-timeout " + Seconds(options_.pod_timeout) + " spent";
+      *error = "--pod-timeout " + DurationText(options_.pod_timeout) + " spent";
       return std::nullopt;
     }
     if (exec_)

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "util/errors.h"
+#include "util/interrupt.h"
 
 namespace hfi::net {
 namespace {
@@ -46,6 +47,10 @@ struct Transfer {
   std::size_t max_body_bytes;
   bool body_too_large = false;
 };
+
+int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return hfi::Interrupted() ? 1 : 0;
+}
 
 std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -177,8 +182,15 @@ HttpResponse CurlHttpClient::Fetch(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
+  // Ctrl-C must not wait for a hanging endpoint's timeout: libcurl asks about progress at least
+  // once a second, and a non-zero answer ends the transfer.
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+
   const auto start = std::chrono::steady_clock::now();
   const CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_ABORTED_BY_CALLBACK && Interrupted())
+    throw InterruptedError(request.url);
   response.elapsed = std::chrono::steady_clock::now() - start;
   if (code != CURLE_OK)
     throw EnvironmentError(request.url, Describe(code, transfer, request, error));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "util/errors.h"
+#include "util/interrupt.h"
 
 namespace hfi::net {
 namespace {
@@ -211,13 +213,25 @@ TEST(CurlHttpClient, ReadsABodyWithoutContentLengthUntilClose) {
   EXPECT_EQ(response.body, "line one\nline two\n");
 }
 
+// A server that accepts and reads the request, then holds the connection open without a byte
+// of response until it is destroyed (after the client gave up).
+class SilentServer {
+ public:
+  SilentServer()
+      : server_([this](int, const Received&) {
+          while (!release_)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }) {}
+  ~SilentServer() { release_ = true; }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
+
+ private:
+  std::atomic<bool> release_{false};
+  LoopbackServer server_;  // last: its thread stops before release_ goes away
+};
+
 TEST(CurlHttpClient, TimesOutOnAServerThatNeverAnswers) {
-  std::atomic<bool> release{false};
-  LoopbackServer server([&release](int, const Received&) {
-    // Holds the connection open without a byte of response until the client gave up.
-    while (!release)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  });
+  SilentServer server;
   CurlHttpClient client;
   HttpRequest request;
   request.url = server.Url("/stats/prometheus");
@@ -230,7 +244,38 @@ TEST(CurlHttpClient, TimesOutOnAServerThatNeverAnswers) {
     EXPECT_EQ(e.subject(), request.url);
     EXPECT_EQ(e.reason(), "no complete response within 200 ms");
   }
-  release = true;
+}
+
+// Ctrl-C during a request to an endpoint that never answers ends it as an interruption, long
+// before its timeout (which here is far beyond any test's patience).
+TEST(CurlHttpClient, InterruptEndsAHangingRequest) {
+  struct sigaction current {};
+  ASSERT_EQ(::sigaction(SIGTERM, nullptr, &current), 0);
+  if (current.sa_handler == SIG_IGN)
+    GTEST_SKIP() << "SIGTERM is ignored in this environment; scopes leave it so";
+  SilentServer server;
+  CurlHttpClient client;
+  HttpRequest request;
+  request.url = server.Url("/stats/prometheus");
+  request.timeout = std::chrono::minutes(10);
+  ClearInterrupt();
+  {
+    InterruptScope scope;
+    std::thread interrupter([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      ::kill(::getpid(), SIGTERM);
+    });
+    try {
+      client.Fetch(request);
+      ADD_FAILURE() << "an interrupted request must not return";
+    } catch (const InterruptedError& e) {
+      EXPECT_EQ(e.code(), ExitCode::kInterrupted);
+      EXPECT_EQ(e.subject(), request.url);
+    }
+    interrupter.join();
+  }
+  EXPECT_EQ(InterruptSignal(), SIGTERM);
+  ClearInterrupt();
 }
 
 TEST(CurlHttpClient, RefusedPortIsAnEnvironmentError) {

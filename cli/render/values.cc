@@ -83,6 +83,24 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 
 // ---- Reading the file ----------------------------------------------------------------------
 
+// yaml-cpp quotes the offending character in some messages ("unknown escape character: X"); a
+// control byte there would break the one-line error.
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 class FileReader {
  public:
   FileReader(std::string file, RawValues& raw) : file_(std::move(file)), raw_(raw) {}
@@ -94,7 +112,8 @@ class FileReader {
     } catch (const YAML::ParserException& e) {
       Origin at{file_, "", "", e.mark.line + 1, e.mark.column + 1};
       throw InputError(file_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-                       "not valid YAML: " + e.msg, "the values file is one YAML mapping");
+                       "not valid YAML: " + Printable(e.msg),
+                       "the values file is one YAML mapping");
     }
     if (docs.empty() || docs[0].IsNull())
       return;  // an empty file sets nothing: every value comes from flags

@@ -397,3 +397,24 @@ TEST(ValuesErrorTest, MissingValuesFile) {
 
 }  // namespace
 }  // namespace hfi::render
+
+namespace hfi::render {
+namespace {
+
+// yaml-cpp names the offending character in some messages; a control byte there must not split
+// the one-line error (found by values_fuzz).
+TEST(ValuesTest, YamlErrorWithAControlByteStaysOnOneLine) {
+  const std::string yaml("a: \"\\\x01\"\nb: 1\n", 12);
+  try {
+    ParseValues(yaml, "v.yaml", "/base", ValueOverrides{});
+    ADD_FAILURE() << "invalid YAML accepted";
+  } catch (const InputError& e) {
+    const std::string line = FormatError(e);
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+    EXPECT_EQ(line.find('\x01'), std::string::npos) << line;
+    EXPECT_EQ(e.subject().rfind("v.yaml:1:", 0), 0u) << e.subject();
+  }
+}
+
+}  // namespace
+}  // namespace hfi::render

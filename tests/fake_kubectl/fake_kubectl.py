@@ -1688,7 +1688,8 @@ def cmd_get(world, args):
                     resource_name(k), name))
         print_objects(world, kind, [i[1] for i in items], fmt, all_ns,
                       single=len(wanted) == 1, kinds=[i[0] for i in items])
-        if errors:
+        # kubectl: "If the requested object does not exist the command will return exit code 0."
+        if errors and not args.has("--ignore-not-found"):
             raise Fail("\n".join(errors))
         return 0
     world.check("list", kind, None if all_ns or not namespaced else namespace)
