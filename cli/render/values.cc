@@ -10,20 +10,39 @@
 #include <utility>
 
 #include "render/raw_values.h"
+#include "render/yaml_guard.h"
 #include "util/errors.h"
 #include "util/file.h"
 
 namespace hfi::render {
 namespace detail {
 
+// Keys and values from the file are quoted in errors, and yaml-cpp quotes the offending character
+// in some messages; a control byte or line break there would break the one-line error.
+std::string Printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 [[noreturn]] void Reject(const Origin& at, const std::string& why, const std::string& hint) {
   if (!at.flag.empty())
-    throw UsageError(at.flag, why, hint);
+    throw UsageError(at.flag, Printable(why), Printable(hint));
   std::string what = at.file;
   if (at.line > 0)
     what += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
   what += ": " + at.key;
-  throw InputError(what, why, hint);
+  throw InputError(Printable(what), Printable(why), Printable(hint));
 }
 
 std::string Lower(std::string_view text) {
@@ -83,24 +102,6 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 
 // ---- Reading the file ----------------------------------------------------------------------
 
-// yaml-cpp quotes the offending character in some messages ("unknown escape character: X"); a
-// control byte there would break the one-line error.
-std::string Printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 class FileReader {
  public:
   FileReader(std::string file, RawValues& raw) : file_(std::move(file)), raw_(raw) {}
@@ -108,11 +109,23 @@ class FileReader {
   void Read(std::string_view text) {
     std::vector<YAML::Node> docs;
     try {
+      if (const auto control = FindControlCharacter(text)) {
+        throw InputError(
+            file_ + ":" + std::to_string(control->line) + ":" + std::to_string(control->column),
+            "not valid YAML: a control character",
+            "a values file is UTF-8 text; remove the character");
+      }
+      if (const auto comma = FindStrayComma(text)) {
+        throw InputError(
+            file_ + ":" + std::to_string(comma->line) + ":" + std::to_string(comma->column),
+            "not valid YAML: ',' outside a flow collection",
+            "quote the value, or put the list in [ ]");
+      }
       docs = YAML::LoadAll(std::string(text));
     } catch (const YAML::ParserException& e) {
       Origin at{file_, "", "", e.mark.line + 1, e.mark.column + 1};
       throw InputError(file_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
-                       "not valid YAML: " + Printable(e.msg),
+                       "not valid YAML: " + detail::Printable(e.msg),
                        "the values file is one YAML mapping");
     }
     if (docs.empty() || docs[0].IsNull())
