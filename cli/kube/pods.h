@@ -18,7 +18,7 @@ inline constexpr const char* kSidecarContainer = "istio-proxy";
 struct Pod {
   std::string namespace_name;
   std::string name;
-  std::string phase;  // status.phase: Pending, Running, Succeeded, Failed, Unknown
+  std::string phase;      // status.phase: Pending, Running, Succeeded, Failed, Unknown
   bool deleting = false;  // metadata.deletionTimestamp set
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
@@ -51,7 +51,7 @@ std::optional<render::IstioVersion> IstioVersionFromImage(std::string_view image
 struct PodTargets {
   std::string namespace_name;  // empty: kubectl's current namespace
   bool all_namespaces = false;
-  std::string selector;           // -l
+  std::string selector;            // -l
   std::vector<std::string> names;  // pod names; a selector or names is required
 };
 

@@ -9,10 +9,10 @@ namespace hfi {
 
 enum class ExitCode : int {
   kOk = 0,
-  kChecksFailed = 1,  // reached the metrics, and they are missing or wrong
-  kEnvironment = 2,   // a tool, cluster, pod or endpoint is missing, unreachable, denied or slow
-  kInvalidInput = 3,  // unparseable stats text, invalid wasm, invalid policy or values
-  kUsage = 64,        // the command line itself is wrong (sysexits EX_USAGE)
+  kChecksFailed = 1,   // reached the metrics, and they are missing or wrong
+  kEnvironment = 2,    // a tool, cluster, pod or endpoint is missing, unreachable, denied or slow
+  kInvalidInput = 3,   // unparseable stats text, invalid wasm, invalid policy or values
+  kUsage = 64,         // the command line itself is wrong (sysexits EX_USAGE)
   kInterrupted = 130,  // Ctrl-C (SIGINT), SIGTERM or SIGHUP: children stopped, nothing reported
 };
 
