@@ -438,6 +438,8 @@ local::TrafficTally SendClusterTraffic(net::HttpClient& client, const GlobalOpti
       std::string no_response;
       try {
         response = client.Fetch(request);
+      } catch (const InterruptedError&) {
+        return;  // Ctrl-C: nothing may leave a thread; the caller throws after the join
       } catch (const EnvironmentError& e) {
         no_response = e.reason();
       }
