@@ -16,7 +16,7 @@ _hfi_metrics_options() {
     '') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
     'build') echo '-h --help --help-all --source --output --debug --emxx --timeout -o --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
     'inspect') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'verify') echo '-h --help --help-all --file --expect --baseline --expect-delta --requests --concurrency -l --selector -A --all-namespaces --port --pod-timeout --forward-timeout --no-exec --traffic --local --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --fail -n --namespace -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
+    'verify') echo '-h --help --help-all --file --expect --baseline --expect-delta --requests --concurrency -l --selector -A --all-namespaces --port --pod-timeout --forward-timeout --no-exec --traffic --prometheus --match --pod-label --namespace-label --sample --prometheus-timeout --max-scrape-age --prometheus-token-file --prometheus-user --prometheus-password-file --prometheus-ca --insecure-skip-tls-verify --local --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --fail -n --namespace -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
     'sidecar') echo '-h --help --help-all --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --namespace --fail --admin --listen -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
     'version') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
     'render') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
@@ -57,6 +57,17 @@ _hfi_metrics_value() {
     'verify --pod-timeout') echo 'text' ;;
     'verify --forward-timeout') echo 'text' ;;
     'verify --traffic') echo 'text' ;;
+    'verify --prometheus') echo 'text' ;;
+    'verify --match') echo 'text' ;;
+    'verify --pod-label') echo 'text' ;;
+    'verify --namespace-label') echo 'text' ;;
+    'verify --sample') echo 'text' ;;
+    'verify --prometheus-timeout') echo 'text' ;;
+    'verify --max-scrape-age') echo 'text' ;;
+    'verify --prometheus-token-file') echo 'file' ;;
+    'verify --prometheus-user') echo 'text' ;;
+    'verify --prometheus-password-file') echo 'file' ;;
+    'verify --prometheus-ca') echo 'file' ;;
     'verify --plugin') echo 'file' ;;
     'verify --policy') echo 'file' ;;
     'verify --stats-matcher') echo 'choice istio all none' ;;

@@ -25,7 +25,7 @@ function __hfi_metrics_takes_value --argument-names path option
             return 0
         case 'inspect -o' 'inspect --output' 'inspect --kubectl' 'inspect --kubeconfig' 'inspect --context'
             return 0
-        case 'verify --file' 'verify --expect' 'verify --baseline' 'verify --expect-delta' 'verify --requests' 'verify --concurrency' 'verify -l' 'verify --selector' 'verify --port' 'verify --pod-timeout' 'verify --forward-timeout' 'verify --traffic' 'verify --plugin' 'verify --policy' 'verify --stats-matcher' 'verify --stats-inclusion' 'verify --stats-exclusion' 'verify --flush-interval' 'verify --workload' 'verify --fail' 'verify -n' 'verify --namespace' 'verify -o' 'verify --output' 'verify --kubectl' 'verify --kubeconfig' 'verify --context'
+        case 'verify --file' 'verify --expect' 'verify --baseline' 'verify --expect-delta' 'verify --requests' 'verify --concurrency' 'verify -l' 'verify --selector' 'verify --port' 'verify --pod-timeout' 'verify --forward-timeout' 'verify --traffic' 'verify --prometheus' 'verify --match' 'verify --pod-label' 'verify --namespace-label' 'verify --sample' 'verify --prometheus-timeout' 'verify --max-scrape-age' 'verify --prometheus-token-file' 'verify --prometheus-user' 'verify --prometheus-password-file' 'verify --prometheus-ca' 'verify --plugin' 'verify --policy' 'verify --stats-matcher' 'verify --stats-inclusion' 'verify --stats-exclusion' 'verify --flush-interval' 'verify --workload' 'verify --fail' 'verify -n' 'verify --namespace' 'verify -o' 'verify --output' 'verify --kubectl' 'verify --kubeconfig' 'verify --context'
             return 0
         case 'sidecar --plugin' 'sidecar --policy' 'sidecar --stats-matcher' 'sidecar --stats-inclusion' 'sidecar --stats-exclusion' 'sidecar --flush-interval' 'sidecar --workload' 'sidecar --namespace' 'sidecar --fail' 'sidecar --admin' 'sidecar --listen' 'sidecar -o' 'sidecar --output' 'sidecar --kubectl' 'sidecar --kubeconfig' 'sidecar --context'
             return 0
@@ -154,6 +154,18 @@ complete -c hfi-metrics -n '__hfi_metrics_in verify' -l pod-timeout -x -d 'Every
 complete -c hfi-metrics -n '__hfi_metrics_in verify' -l forward-timeout -x -d 'How long kubectl port-forward may take to listen (default 10s)'
 complete -c hfi-metrics -n '__hfi_metrics_in verify' -l no-exec -d 'When port-forward is denied, do not read the pod through kubectl exec'
 complete -c hfi-metrics -n '__hfi_metrics_in verify' -l traffic -x -d 'Scrape the pods, send --requests GETs to URL, scrape again and check the counters grew by the faults the responses showed'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l prometheus -x -d 'Verify through the Prometheus server at URL (its HTTP API): the three series for every pod named, selected with -l or matched with --match, their targets up and recently scraped, the histograms complete, values agreeing with a direct scrape of --sample pods'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l match -x -d 'With --prometheus and no pods: PromQL label matchers choosing the expected targets, e.g. \'job="envoy-stats",namespace="demo"\''
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l pod-label -x -d 'With --prometheus: the label naming a series\' pod (default pod)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l namespace-label -x -d 'With --prometheus: the label naming a series\' namespace (default namespace)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l sample -x -d 'With --prometheus: how many pods are also scraped directly to compare values (default 3; 0: none)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l prometheus-timeout -x -d 'With --prometheus: the limit for each API request (default 10s)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l max-scrape-age -x -d 'With --prometheus: a target last scraped longer ago than this is stale (default 2m)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l prometheus-token-file -r -F -d 'With --prometheus: send the bearer token in FILE'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l prometheus-user -x -d 'With --prometheus: basic auth user (the password from --prometheus-password-file)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l prometheus-password-file -r -F -d 'With --prometheus-user: the basic auth password, read from FILE'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l prometheus-ca -r -F -d 'With an https --prometheus URL: trust the CA certificates in FILE (PEM)'
+complete -c hfi-metrics -n '__hfi_metrics_in verify' -l insecure-skip-tls-verify -d 'With an https --prometheus URL: do not check the server\'s certificate'
 complete -c hfi-metrics -n '__hfi_metrics_in verify' -l local -d 'Verify the embedded sidecar: run the plugin on loopback, send requests through it, scrape its /stats/prometheus over HTTP'
 complete -c hfi-metrics -n '__hfi_metrics_in verify' -l plugin -r -F -d 'The plugin .wasm to run (default: the one this build produced)'
 complete -c hfi-metrics -n '__hfi_metrics_in verify' -l policy -r -F -d 'The fault policy (plugin configuration JSON; \'-\' for standard input)'
