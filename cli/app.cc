@@ -3,15 +3,20 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "commands/commands.h"
+#include "util/deadline.h"
+#include "util/duration.h"
 #include "util/errors.h"
+#include "util/interrupt.h"
 #include "util/output.h"
 
 namespace hfi {
@@ -43,6 +48,22 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& global, std::string& output)
       ->option_text("FILE");
   app.add_option("--context", global.context, "Passed to kubectl: the kubeconfig context")
       ->option_text("NAME");
+  app.add_option("--timeout", global.timeout,
+                 "Stop the command after DURATION (e.g. 90s, 5m) with exit code 2, every kubectl "
+                 "stopped first; with apply and deploy it also bounds the rollout waits (default: "
+                 "no limit; rollouts wait 180s each)")
+      ->option_text("DURATION");
+}
+
+// Past --timeout, commands stop as on Ctrl-C; a command that bounds its own waits by the
+// deadline (a rollout) gets this much longer to report its own, more precise message.
+constexpr std::chrono::milliseconds kDeadlineGrace{3'000};
+
+int TimedOut(const std::string& command, const std::string& timeout) {
+  const EnvironmentError error(command, "did not finish within --timeout " + timeout,
+                               "raise --timeout; -v shows the calls that were slow");
+  std::fprintf(stderr, "%s\n", FormatError(error).c_str());
+  return static_cast<int>(ExitCode::kEnvironment);
 }
 
 // CLI11 reports parse errors in several shapes; users get one line and a pointer to --help.
@@ -94,6 +115,7 @@ int RunApp(int argc, char** argv) {
   runners.emplace_back("render", AddRender(app, global));
   runners.emplace_back("apply", AddApply(app, global));
   runners.emplace_back("deploy", AddDeploy(app, global));
+  runners.emplace_back("serve", AddServe(app, global));
   runners.emplace_back("completion", AddCompletion(app, global));
   runners.emplace_back("__complete", AddComplete(app, global));
   runners.emplace_back("__man", AddMan(app, global));
@@ -115,11 +137,34 @@ int RunApp(int argc, char** argv) {
         continue;
       if (global.output_yaml && name != "render")
         throw UsageError("-o yaml", "'" + name + "' has no YAML form", "use -o text or -o json");
-      const ExitCode code = run();
-      // printf-style output is flushed here, where a reader that went away is still noticed.
-      if (std::fflush(stdout) != 0 && errno == EPIPE)
-        return kBrokenPipeStatus;
-      return static_cast<int>(code);
+      std::optional<CommandDeadline> deadline;
+      if (!global.timeout.empty()) {
+        if (name == "sidecar") {
+          throw UsageError("--timeout", "'sidecar' runs until it is stopped",
+                           "stop it with SIGTERM (e.g. timeout 60s hfi-metrics sidecar)");
+        }
+        deadline.emplace(ParseDurationFlag(global.timeout, "--timeout"), kDeadlineGrace);
+        global.deadline = &*deadline;
+      }
+      try {
+        const ExitCode code = run();
+        global.deadline = nullptr;
+        // A command that ends on its own once the deadline stopped it (serve, whose loop ends on
+        // an interrupt) still ran out of time.
+        if (deadline && DeadlinePassed())
+          return TimedOut(name, FormatDuration(deadline->limit()));
+        // printf-style output is flushed here, where a reader that went away is still noticed.
+        if (std::fflush(stdout) != 0 && errno == EPIPE)
+          return kBrokenPipeStatus;
+        return static_cast<int>(code);
+      } catch (const Error& e) {
+        global.deadline = nullptr;
+        // Whatever a command threw once the deadline stopped it (interrupted, a kubectl killed),
+        // the cause is the deadline.
+        if (DeadlinePassed() && e.code() != ExitCode::kUsage && e.code() != ExitCode::kInvalidInput)
+          return TimedOut(name, FormatDuration(deadline->limit()));
+        throw;
+      }
     }
     throw UsageError("command", "no command given", "run 'hfi-metrics --help'");
   } catch (const BrokenPipe&) {

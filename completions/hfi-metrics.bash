@@ -6,23 +6,24 @@
 # _hfi_metrics_subcommands PATH: the subcommands of PATH ("" for the program itself).
 _hfi_metrics_subcommands() {
   case "$1" in
-    '') echo 'build inspect verify sidecar version render apply deploy completion' ;;
+    '') echo 'build inspect verify sidecar version render apply deploy serve completion' ;;
   esac
 }
 
 # _hfi_metrics_options PATH: the options PATH accepts, global ones included.
 _hfi_metrics_options() {
   case "$1" in
-    '') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'build') echo '-h --help --help-all --source --output --debug --emxx --timeout -o --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'inspect') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'verify') echo '-h --help --help-all --file --expect --baseline --expect-delta --requests --concurrency -l --selector -A --all-namespaces --port --pod-timeout --forward-timeout --no-exec --traffic --prometheus --match --pod-label --namespace-label --sample --prometheus-timeout --max-scrape-age --prometheus-token-file --prometheus-user --prometheus-password-file --prometheus-ca --insecure-skip-tls-verify --local --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --fail -n --namespace -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'sidecar') echo '-h --help --help-all --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --namespace --fail --admin --listen -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'version') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'render') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'apply') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure --no-restart --timeout --wait --diff --dry-run -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'deploy') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure --no-restart --timeout --skip-build --source --emxx --debug --build-timeout -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
-    'completion') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context' ;;
+    '') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'build') echo '-h --help --help-all --source --output --debug --emxx --build-timeout -o --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'inspect') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'verify') echo '-h --help --help-all --file --expect --baseline --expect-delta --requests --concurrency -l --selector -A --all-namespaces --port --pod-timeout --forward-timeout --no-exec --traffic --traffic-from --prometheus --match --pod-label --namespace-label --sample --prometheus-timeout --max-scrape-age --prometheus-token-file --prometheus-user --prometheus-password-file --prometheus-ca --insecure-skip-tls-verify --local --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --fail -n --namespace -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'sidecar') echo '-h --help --help-all --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --namespace --fail --admin --listen -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'version') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'render') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'apply') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure --no-restart --wait --diff --dry-run -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'deploy') echo '-h --help --help-all --values -n --namespace -l --selector --workload --name --plugin --url --delivery --policy --plugin-name --phase --fail-strategy --istio-version --bootstrap-xds-agent --no-bootstrap-xds-agent --stats-exposure --no-restart --skip-build --source --emxx --debug --build-timeout -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'serve') echo '-h --help --help-all --file --expect --baseline --expect-delta --requests --concurrency -l --selector -A --all-namespaces --port --pod-timeout --forward-timeout --no-exec --traffic --traffic-from --prometheus --match --pod-label --namespace-label --sample --prometheus-timeout --max-scrape-age --prometheus-token-file --prometheus-user --prometheus-password-file --prometheus-ca --insecure-skip-tls-verify --local --plugin --policy --stats-matcher --stats-inclusion --stats-exclusion --flush-interval --workload --fail -n --namespace --listen --interval --once -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
+    'completion') echo '-h --help --help-all -o --output --no-color -q --quiet -v --verbose --kubectl --kubeconfig --context --timeout' ;;
   esac
 }
 
@@ -34,18 +35,21 @@ _hfi_metrics_value() {
     ' --kubectl') echo 'file' ;;
     ' --kubeconfig') echo 'file' ;;
     ' --context') echo 'dynamic' ;;
+    ' --timeout') echo 'text' ;;
     'build --source') echo 'dir' ;;
     'build --output') echo 'file' ;;
     'build --emxx') echo 'file' ;;
-    'build --timeout') echo 'text' ;;
+    'build --build-timeout') echo 'text' ;;
     'build -o') echo 'choice text json' ;;
     'build --kubectl') echo 'file' ;;
     'build --kubeconfig') echo 'file' ;;
     'build --context') echo 'dynamic' ;;
+    'build --timeout') echo 'text' ;;
     'inspect -o'|'inspect --output') echo 'choice text json' ;;
     'inspect --kubectl') echo 'file' ;;
     'inspect --kubeconfig') echo 'file' ;;
     'inspect --context') echo 'dynamic' ;;
+    'inspect --timeout') echo 'text' ;;
     'verify --file') echo 'file' ;;
     'verify --expect') echo 'text' ;;
     'verify --baseline') echo 'file' ;;
@@ -57,6 +61,7 @@ _hfi_metrics_value() {
     'verify --pod-timeout') echo 'text' ;;
     'verify --forward-timeout') echo 'text' ;;
     'verify --traffic') echo 'text' ;;
+    'verify --traffic-from') echo 'dynamic' ;;
     'verify --prometheus') echo 'text' ;;
     'verify --match') echo 'text' ;;
     'verify --pod-label') echo 'text' ;;
@@ -81,6 +86,7 @@ _hfi_metrics_value() {
     'verify --kubectl') echo 'file' ;;
     'verify --kubeconfig') echo 'file' ;;
     'verify --context') echo 'dynamic' ;;
+    'verify --timeout') echo 'text' ;;
     'sidecar --plugin') echo 'file' ;;
     'sidecar --policy') echo 'file' ;;
     'sidecar --stats-matcher') echo 'choice istio all none' ;;
@@ -96,10 +102,12 @@ _hfi_metrics_value() {
     'sidecar --kubectl') echo 'file' ;;
     'sidecar --kubeconfig') echo 'file' ;;
     'sidecar --context') echo 'dynamic' ;;
+    'sidecar --timeout') echo 'text' ;;
     'version -o'|'version --output') echo 'choice text json' ;;
     'version --kubectl') echo 'file' ;;
     'version --kubeconfig') echo 'file' ;;
     'version --context') echo 'dynamic' ;;
+    'version --timeout') echo 'text' ;;
     'render --values') echo 'file' ;;
     'render -n'|'render --namespace') echo 'dynamic' ;;
     'render -l'|'render --selector') echo 'text' ;;
@@ -118,6 +126,7 @@ _hfi_metrics_value() {
     'render --kubectl') echo 'file' ;;
     'render --kubeconfig') echo 'file' ;;
     'render --context') echo 'dynamic' ;;
+    'render --timeout') echo 'text' ;;
     'apply --values') echo 'file' ;;
     'apply -n'|'apply --namespace') echo 'dynamic' ;;
     'apply -l'|'apply --selector') echo 'text' ;;
@@ -132,12 +141,12 @@ _hfi_metrics_value() {
     'apply --fail-strategy') echo 'choice FAIL_OPEN FAIL_CLOSE' ;;
     'apply --istio-version') echo 'text' ;;
     'apply --stats-exposure') echo 'choice annotation envoyfilter both' ;;
-    'apply --timeout') echo 'text' ;;
     'apply --dry-run') echo 'choice none client server' ;;
     'apply -o'|'apply --output') echo 'choice text json' ;;
     'apply --kubectl') echo 'file' ;;
     'apply --kubeconfig') echo 'file' ;;
     'apply --context') echo 'dynamic' ;;
+    'apply --timeout') echo 'text' ;;
     'deploy --values') echo 'file' ;;
     'deploy -n'|'deploy --namespace') echo 'dynamic' ;;
     'deploy -l'|'deploy --selector') echo 'text' ;;
@@ -152,7 +161,6 @@ _hfi_metrics_value() {
     'deploy --fail-strategy') echo 'choice FAIL_OPEN FAIL_CLOSE' ;;
     'deploy --istio-version') echo 'text' ;;
     'deploy --stats-exposure') echo 'choice annotation envoyfilter both' ;;
-    'deploy --timeout') echo 'text' ;;
     'deploy --source') echo 'dir' ;;
     'deploy --emxx') echo 'file' ;;
     'deploy --build-timeout') echo 'text' ;;
@@ -160,10 +168,51 @@ _hfi_metrics_value() {
     'deploy --kubectl') echo 'file' ;;
     'deploy --kubeconfig') echo 'file' ;;
     'deploy --context') echo 'dynamic' ;;
+    'deploy --timeout') echo 'text' ;;
+    'serve --file') echo 'file' ;;
+    'serve --expect') echo 'text' ;;
+    'serve --baseline') echo 'file' ;;
+    'serve --expect-delta') echo 'text' ;;
+    'serve --requests') echo 'text' ;;
+    'serve --concurrency') echo 'text' ;;
+    'serve -l'|'serve --selector') echo 'text' ;;
+    'serve --port') echo 'text' ;;
+    'serve --pod-timeout') echo 'text' ;;
+    'serve --forward-timeout') echo 'text' ;;
+    'serve --traffic') echo 'text' ;;
+    'serve --traffic-from') echo 'dynamic' ;;
+    'serve --prometheus') echo 'text' ;;
+    'serve --match') echo 'text' ;;
+    'serve --pod-label') echo 'text' ;;
+    'serve --namespace-label') echo 'text' ;;
+    'serve --sample') echo 'text' ;;
+    'serve --prometheus-timeout') echo 'text' ;;
+    'serve --max-scrape-age') echo 'text' ;;
+    'serve --prometheus-token-file') echo 'file' ;;
+    'serve --prometheus-user') echo 'text' ;;
+    'serve --prometheus-password-file') echo 'file' ;;
+    'serve --prometheus-ca') echo 'file' ;;
+    'serve --plugin') echo 'file' ;;
+    'serve --policy') echo 'file' ;;
+    'serve --stats-matcher') echo 'choice istio all none' ;;
+    'serve --stats-inclusion') echo 'text' ;;
+    'serve --stats-exclusion') echo 'text' ;;
+    'serve --flush-interval') echo 'text' ;;
+    'serve --workload') echo 'text' ;;
+    'serve --fail') echo 'choice open closed' ;;
+    'serve -n'|'serve --namespace') echo 'dynamic' ;;
+    'serve --listen') echo 'text' ;;
+    'serve --interval') echo 'text' ;;
+    'serve -o'|'serve --output') echo 'choice text json' ;;
+    'serve --kubectl') echo 'file' ;;
+    'serve --kubeconfig') echo 'file' ;;
+    'serve --context') echo 'dynamic' ;;
+    'serve --timeout') echo 'text' ;;
     'completion -o'|'completion --output') echo 'choice text' ;;
     'completion --kubectl') echo 'file' ;;
     'completion --kubeconfig') echo 'file' ;;
     'completion --context') echo 'dynamic' ;;
+    'completion --timeout') echo 'text' ;;
     *) echo none ;;
   esac
 }
@@ -173,6 +222,7 @@ _hfi_metrics_positional() {
   case "$1 $2" in
     'inspect 0') echo 'file' ;;
     'verify '*) echo 'dynamic' ;;
+    'serve '*) echo 'dynamic' ;;
     'completion 0') echo 'choice bash zsh fish' ;;
     *) echo text ;;
   esac

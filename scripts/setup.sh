@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git python3 curl
+  openssl                                           # a test certificate for verify --prometheus https
   emscripten binaryen wabt                          # the plugin's compiler, and libwabt for inspect/host
   libcli11-dev libcurl4-openssl-dev libyaml-cpp-dev prometheus-cpp-dev nlohmann-json3-dev
   libcivetweb-dev                                   # the embedded sidecar's HTTP listeners

@@ -104,7 +104,6 @@ Runner AddApply(CLI::App& root, const GlobalOptions& global) {
   return [&global, flags]() {
     RequireTextOrJson(global, "apply");
     CheckFlags(*flags);
-    const std::chrono::milliseconds timeout = ParseDurationFlag(flags->timeout, "--timeout");
     render::Values values = LoadRenderValues(flags->render);
     const render::PluginInputs inputs = ReadCheckedInputs(values);
     const std::unique_ptr<kube::Kubectl> kubectl = MakeKubectl(global);
@@ -117,7 +116,7 @@ Runner AddApply(CLI::App& root, const GlobalOptions& global) {
     options.dry_run = DryRunMode(flags->dry_run);
     options.restart = !flags->no_restart;
     options.wait = flags->wait;
-    options.rollout_timeout = timeout;
+    SetRolloutLimits(global, options);
     options.call_timeout = kKubectlCallTimeout;
     options.progress = [&global](const std::string& line) {
       if (!global.quiet)

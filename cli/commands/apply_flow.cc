@@ -69,9 +69,6 @@ void AddApplyFlags(CLI::App* cmd, ApplyFlags& flags, bool apply_only) {
   cmd->add_flag("--no-restart", flags.no_restart,
                 "Restart nothing; warn (HFI506) about the workloads whose proxies keep the old "
                 "bootstrap");
-  cmd->add_option("--timeout", flags.timeout,
-                  "How long to wait for each rollout, e.g. 180s, 5m (default: 180s)")
-      ->option_text("DURATION");
   if (!apply_only)
     return;
   cmd->add_flag("--wait", flags.wait,
@@ -86,45 +83,13 @@ void AddApplyFlags(CLI::App* cmd, ApplyFlags& flags, bool apply_only) {
       ->option_text("MODE");
 }
 
-milliseconds ParseDurationFlag(const std::string& text, const std::string& flag) {
-  const auto bad = [&]() {
-    return UsageError(flag, "'" + text + "' is not a duration",
-                      "write e.g. 180s, 5m or 1m30s (at least 1s, at most 24h)");
-  };
-  if (text.empty())
-    throw bad();
-  long long total_ms = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    long long number = 0;
-    const std::size_t digits_start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) {
-      number = number * 10 + (text[i] - '0');
-      if (number > 1'000'000'000)
-        throw bad();
-      ++i;
-    }
-    if (i == digits_start)
-      throw bad();
-    std::string unit;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0)
-      unit += text[i++];
-    if (unit.empty() && digits_start == 0 && i == text.size())
-      unit = "s";  // plain seconds
-    if (unit == "ms")
-      total_ms += number;
-    else if (unit == "s")
-      total_ms += number * 1000;
-    else if (unit == "m")
-      total_ms += number * 60'000;
-    else if (unit == "h")
-      total_ms += number * 3'600'000;
-    else
-      throw bad();
-  }
-  if (total_ms < 1000 || total_ms > 24LL * 3'600'000)
-    throw bad();
-  return milliseconds(total_ms);
+void SetRolloutLimits(const GlobalOptions& global, kube::ApplyOptions& options) {
+  options.rollout_timeout = kDefaultRolloutTimeout;
+  if (global.deadline == nullptr)
+    return;
+  options.rollout_timeout = global.deadline->limit();
+  options.deadline_limit = global.deadline->limit();
+  options.deadline = std::chrono::steady_clock::now() + global.deadline->Remaining();
 }
 
 std::unique_ptr<kube::Kubectl> MakeKubectl(const GlobalOptions& global) {

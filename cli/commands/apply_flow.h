@@ -25,21 +25,23 @@ namespace hfi {
 // Each kubectl call but `rollout status`, which runs for --timeout.
 inline constexpr std::chrono::milliseconds kKubectlCallTimeout{60'000};
 
+// Without --timeout, each rollout is waited for this long.
+inline constexpr std::chrono::milliseconds kDefaultRolloutTimeout{180'000};
+
+// Rollout waits as --timeout (global.deadline) bounds them.
+void SetRolloutLimits(const GlobalOptions& global, kube::ApplyOptions& options);
+
 struct ApplyFlags {
   RenderFlags render;
   bool no_restart = false;
-  std::string timeout = "180s";
   // `apply` only:
   bool wait = false;
   bool diff = false;
   std::string dry_run;  // "", "none", "client" or "server"
 };
 
-// --no-restart and --timeout; with `apply_only`, also --wait, --diff and --dry-run.
+// --no-restart; with `apply_only`, also --wait, --diff and --dry-run. (--timeout is global.)
 void AddApplyFlags(CLI::App* cmd, ApplyFlags& flags, bool apply_only);
-
-// "180s", "3m", "1m30s", "2h", or plain seconds ("90"); UsageError naming `flag` otherwise.
-std::chrono::milliseconds ParseDurationFlag(const std::string& text, const std::string& flag);
 
 // kubectl as the global flags say (-v logs each command line on stderr).
 std::unique_ptr<kube::Kubectl> MakeKubectl(const GlobalOptions& global);

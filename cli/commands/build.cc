@@ -89,10 +89,29 @@ Runner AddBuild(CLI::App& root, const GlobalOptions& global) {
                 "Use the 'debug' flags of wasm_build.txt (else 'release')");
   cmd->add_option("--emxx", flags->emxx, "The em++ to run (default: $HFI_EMXX, else em++ on PATH)")
       ->option_text("PATH");
-  cmd->add_option("--timeout", flags->timeout_seconds,
+  // Not --timeout: that global flag bounds the whole command.
+  cmd->add_option("--build-timeout", flags->timeout_seconds,
                   "Stop em++ after this many seconds (default: 600)")
       ->option_text("SECONDS")
       ->check(CLI::Range(1, 24 * 3600));
+  cmd->footer(
+      "Examples:\n"
+      "  hfi-metrics build                                  # release flags, ./hfi_plugin.wasm\n"
+      "  hfi-metrics build --output dist/hfi.wasm -o json   # path, size, sha256 and checks as "
+      "JSON\n"
+      "  hfi-metrics build --debug --output hfi-debug.wasm  # wasm_build.txt's 'debug' flags\n"
+      "  hfi-metrics build --emxx /opt/emsdk/upstream/emscripten/em++ --build-timeout 1200\n"
+      "  hfi-metrics build && hfi-metrics inspect hfi_plugin.wasm\n"
+      "\n"
+      "em++ runs with the flags wasm_build.txt lists for the chosen profile; its messages go to\n"
+      "stderr as it prints them. The module is written to a temporary file beside --output, "
+      "checked\n"
+      "as 'inspect' checks (HFI7xx codes), and renamed over --output only when no check fails: a\n"
+      "failed build never replaces a working module.\n"
+      "\n"
+      "Exit status: 0 built and checked; 2 em++ missing, killed or past --build-timeout (or the\n"
+      "global --timeout), or the output cannot be written; 3 a compile error, or the module fails\n"
+      "a check; 64 usage error; 130 interrupted (em++ stopped first).\n");
 
   return [&global, flags]() {
     RequireTextOrJson(global, "build");

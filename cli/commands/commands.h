@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "util/deadline.h"
 #include "util/errors.h"
 
 namespace CLI {
@@ -28,6 +29,10 @@ struct GlobalOptions {
   std::string kubectl;     // --kubectl PATH; empty: $HFI_KUBECTL, then kubectl on PATH
   std::string kubeconfig;  // --kubeconfig, passed to kubectl
   std::string context;     // --context, passed to kubectl
+  std::string timeout;     // --timeout DURATION as given; empty: no limit
+  // Set while a command runs under --timeout: commands with waits of their own (rollouts) bound
+  // them by what is left.
+  const CommandDeadline* deadline = nullptr;
 };
 
 using Runner = std::function<ExitCode()>;
@@ -40,6 +45,7 @@ Runner AddVersion(CLI::App& root, const GlobalOptions& global);
 Runner AddRender(CLI::App& root, const GlobalOptions& global);
 Runner AddApply(CLI::App& root, const GlobalOptions& global);
 Runner AddDeploy(CLI::App& root, const GlobalOptions& global);
+Runner AddServe(CLI::App& root, const GlobalOptions& global);
 // Generated documents (completion.cc, complete.cc, man.cc): they walk `root` when they run, so
 // they see every command registered before and after them.
 Runner AddCompletion(CLI::App& root, const GlobalOptions& global);

@@ -49,7 +49,7 @@ constexpr const char* kFooter =
     "  hfi-metrics deploy --values v.yaml --skip-build --plugin hfi_plugin.wasm -o junit "
     "> report.xml\n"
     "  hfi-metrics deploy -n demo -l app=frontend --workload deployment/frontend \\\n"
-    "      --delivery configmap --policy k8s/policies/abort-50-percent-api.json --timeout 5m\n"
+    "      --delivery configmap --policy k8s/policies/abort-50-percent-api.json --timeout 10m\n"
     "\n"
     "Exit codes: the first failing stage's. build: 3 compile error or a module failing its\n"
     "checks, 2 em++ missing or killed; apply: 2 kubectl failed or a rollout not done within\n"
@@ -115,7 +115,6 @@ void Build(const GlobalOptions& global, const DeployFlags& flags, const std::str
 }
 
 ExitCode RunDeploy(const GlobalOptions& global, const DeployFlags& flags) {
-  const std::chrono::milliseconds timeout = ParseDurationFlag(flags.apply.timeout, "--timeout");
   render::Values values = LoadRenderValues(flags.apply.render);
 
   Banner(global, "[1/3] build");
@@ -140,7 +139,7 @@ ExitCode RunDeploy(const GlobalOptions& global, const DeployFlags& flags) {
   kube::ApplyOptions options;
   options.restart = !flags.apply.no_restart;
   options.wait = true;
-  options.rollout_timeout = timeout;
+  SetRolloutLimits(global, options);
   options.call_timeout = kKubectlCallTimeout;
   options.progress = [&global](const std::string& line) {
     if (!global.quiet)

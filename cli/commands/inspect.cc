@@ -24,8 +24,20 @@ Runner AddInspect(CLI::App& root, const GlobalOptions& global) {
       ->required()
       ->option_text("FILE.wasm");
   cmd->footer(
-      "Exit status: 0 when no check fails (warnings allowed), 3 when the file is not a module "
-      "or a check fails.");
+      "Examples:\n"
+      "  hfi-metrics inspect hfi_plugin.wasm\n"
+      "  hfi-metrics inspect hfi_plugin.wasm -o json | jq '.findings[] | {code, subject, fix}'\n"
+      "  curl -sL https://registry.example/hfi.wasm | hfi-metrics inspect -\n"
+      "  kubectl get configmap hfi-fault-injection-wasm -n demo \\\n"
+      "      -o jsonpath='{.binaryData.hfi-fault-injection\\.wasm}' \\\n"
+      "      | base64 -d | hfi-metrics inspect -\n"
+      "\n"
+      "Each finding has an HFI7xx code (see 'man hfi-metrics' for each code's cause and fix), the\n"
+      "export, import or metric it concerns, and what to change.\n"
+      "\n"
+      "Exit status: 0 when no check fails (warnings allowed), 3 when the file is not a module or "
+      "a\n"
+      "check fails, 64 usage error.");
 
   return [&global, file]() {
     RequireTextOrJson(global, "inspect");

@@ -56,8 +56,7 @@ void Hints(cmdtree::ManPage& page) {
       "Every finding carries a stable code; a retired code is never reused. verify prints the "
       "cause and the fix with each finding (JSON: `code`, `why`, `fix`); docs/hints.md in the "
       "source tree explains each code with an example scrape. The 7xx codes come from the wasm "
-      "checks of inspect and build, whose findings name the export, import or metric concerned "
-      "with their own message and fix.";
+      "checks of inspect and build; their findings name the export, import or metric concerned.";
   for (const verify::Hint& hint : verify::AllHints()) {
     AddHint(page, {std::string(hint.code), std::string(hint.title),
                    Severity(hint.severity, std::to_string(static_cast<int>(hint.exit_code))) +
@@ -66,7 +65,8 @@ void Hints(cmdtree::ManPage& page) {
   }
   for (const wasm::CheckInfo& check : wasm::kChecks) {
     AddHint(page, {std::string(check.code), std::string(check.title),
-                   Severity(check.severity, "3") + " Reported by inspect and build.", "", ""});
+                   Severity(check.severity, "3") + " Reported by inspect and build.",
+                   std::string(check.why), std::string(check.fix)});
   }
 }
 

@@ -9,6 +9,7 @@
 #include "commands/verify_sources.h"
 #include "report/render.h"
 #include "util/errors.h"
+#include "util/interrupt.h"
 #include "util/output.h"
 #include "util/terminal.h"
 
@@ -23,6 +24,8 @@ constexpr const char* kFooter =
     "  hfi-metrics verify -l app=frontend -n demo --port 15090 --no-exec\n"
     "  hfi-metrics verify -l app=frontend -n demo --traffic http://frontend.demo/api/ \\\n"
     "      --requests 100 --expect-delta 'aborts>=1'\n"
+    "  hfi-metrics verify -l app=frontend -n demo --traffic http://frontend.demo:8080/api/ \\\n"
+    "      --traffic-from curl-7c9d8f6b5-h2kxz    # curl inside that pod, through kubectl exec\n"
     "\n"
     "  kubectl port-forward pod/<pod> 15000 -n <ns> &\n"
     "  curl -s localhost:15000/stats/prometheus > scrape.prom\n"
@@ -37,6 +40,13 @@ constexpr const char* kFooter =
     "  hfi-metrics verify --local --stats-matcher none    # a matcher that drops the metrics\n"
     "  hfi-metrics verify --local -o junit > hfi-metrics-local.xml\n"
     "\n"
+    "  kubectl -n istio-system port-forward svc/prometheus 9090 &\n"
+    "  hfi-metrics verify --prometheus http://localhost:9090 -l app=frontend -n demo\n"
+    "  hfi-metrics verify --prometheus http://localhost:9090 --match 'job=\"envoy-stats\"' \\\n"
+    "      -o json\n"
+    "  hfi-metrics verify --prometheus https://prom.example --prometheus-token-file token \\\n"
+    "      --prometheus-ca ca.pem -A -l app=frontend --sample 10 --max-scrape-age 5m\n"
+    "\n"
     "In a cluster (pod names, -l, or -A -l), each pod's sidecar is read through kubectl\n"
     "(--kubectl, --kubeconfig, --context), --concurrency pods at a time: kubectl port-forward to\n"
     "--port, GET /stats/prometheus, the checks below. A pod denied port-forward is read with\n"
@@ -48,7 +58,9 @@ constexpr const char* kFooter =
     "to URL (--concurrency at a time), waits 5.5 s for the proxies' stats flush, scrapes again\n"
     "and checks the deltas: the sum over the pods of each counter's increase must equal the\n"
     "responses marked x-fault-injected (source 'traffic', HFI307/HFI308); --expect-delta applies\n"
-    "to each pod.\n"
+    "to each pod. With --traffic-from [NS/]POD the requests are sent by curl inside that pod\n"
+    "('kubectl exec POD -- sh -c ...', its default container needs sh and curl, as Istio's\n"
+    "samples/curl has), for URLs only reachable in the cluster.\n"
     "\n"
     "--local starts the embedded sidecar on loopback (the plugin this build produced, or\n"
     "--plugin; the built-in policy, or --policy; stats flushed every 1s unless\n"
@@ -61,20 +73,37 @@ constexpr const char* kFooter =
     "wants /api/ on workload frontend). The built-in policy aborts (503) every request with\n"
     "'x-hfi-local: abort' and delays every one with 'x-hfi-local: delay' by 20 ms.\n"
     "\n"
+    "--prometheus asks the server's HTTP API, in a fixed number of requests whatever the\n"
+    "number of pods (build info, up{...}, the active targets, every HFI series, their\n"
+    "metadata, and /api/v1/series when series look renamed): is each expected pod (from\n"
+    "kubectl, matched by --namespace-label and --pod-label; or each target of up{--match}) a\n"
+    "target that is up (HFI601) and was scraped within --max-scrape-age (HFI603), and does\n"
+    "Prometheus hold its three metrics (HFI602 no target; HFI604 a histogram in part; HFI606\n"
+    "renamed)? Each pod's series are checked like a scrape (source kind 'prometheus'). Pods\n"
+    "with missing series (20 at most) and --sample healthy ones are also scraped directly\n"
+    "(kubectl mode: as in a cluster run; --match: the target's scrape URL) to tell 'on the\n"
+    "sidecar but not in Prometheus' (HFI509) from 'missing everywhere', and to catch values\n"
+    "ahead of the sidecar (HFI605). -v logs every API request with its status and time.\n"
+    "\n"
     "Keys for --expect and --expect-delta: aborts, delays (the two counters), delay_count and\n"
     "delay_sum (the histogram's _count and _sum); operators: >= <= == > <. delay_sum is\n"
     "approximate in Envoy, so it takes no ==.\n"
     "\n"
     "Exit codes, the same under every -o: 0 all checks passed (warnings allowed), 1 a check\n"
     "failed, 2 the environment: a pod without sidecar, not running, denied or unreachable,\n"
-    "kubectl missing, the cluster unreachable, no pod matching, requests without response, or\n"
-    "the local sidecar could not start or bind, 3 an input (scrape, plugin, policy) could not\n"
-    "be read or parsed, 64 usage error, 130 interrupted (Ctrl-C; every kubectl stopped first).\n"
+    "kubectl missing, the cluster unreachable, no pod matching, requests without response,\n"
+    "the local sidecar could not start or bind, or the Prometheus server unreachable, not a\n"
+    "Prometheus, refusing the credentials or failing a query, 3 an input (scrape, plugin,\n"
+    "policy, token, password or CA file) could not be read or parsed, 64 usage error,\n"
+    "130 interrupted (Ctrl-C; every kubectl stopped first).\n"
     "With several sources the highest applicable code wins: 3, then 2, then 1, then 0. Every\n"
     "finding carries a hint code explained in docs/hints.md.\n";
 
 ExitCode RunVerify(const GlobalOptions& global, const VerifyFlags& flags) {
   CheckVerifyFlags(flags);
+  // Here, not in each collection: `serve` collects many times, and a signal recorded between two
+  // runs must end it rather than be forgotten.
+  ClearInterrupt();
   const verify::Report report = CollectReport(global, flags, MakeCheckOptions(flags));
 
   // The exit code is decided from the report, before and independently of the format.
@@ -99,9 +128,10 @@ Runner AddVerify(CLI::App& root, const GlobalOptions& global) {
   auto flags = std::make_shared<VerifyFlags>();
   CLI::App* cmd = root.add_subcommand(
       "verify",
-      "Verify the three HFI metrics in a cluster's pods (through kubectl), in saved "
-      "/stats/prometheus scrapes or in the embedded sidecar (--local): names, types, histogram "
-      "consistency, values and changes, with a hint code for every problem");
+      "Verify the three HFI metrics in a cluster's pods (through kubectl), in Prometheus "
+      "(--prometheus), in saved /stats/prometheus scrapes or in the embedded sidecar (--local): "
+      "names, types, histogram consistency, values and changes, with a hint code for every "
+      "problem");
   AddVerifySourceFlags(cmd, *flags);
   cmd->footer(kFooter);
   return [&global, flags]() { return RunVerify(global, *flags); };

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "util/duration.h"
 #include "util/errors.h"
 
 namespace hfi {
@@ -43,22 +44,7 @@ bool ClusterMode(const VerifyFlags& flags) {
 }
 
 std::chrono::milliseconds ParseDuration(const std::string& flag, const std::string& text) {
-  const std::string hint = "use e.g. 10s, 500ms or 2m (more than 0, at most 1h)";
-  std::uint64_t number = 0;
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  auto [unit, ec] = std::from_chars(begin, end, number);
-  const std::string_view suffix(unit, static_cast<std::size_t>(end - unit));
-  const std::uint64_t ms_per_unit = suffix == "ms"  ? 1
-                                    : suffix == "s" ? 1000
-                                    : suffix == "m" ? 60'000
-                                    : suffix == "h" ? 3'600'000
-                                                    : 0;
-  if (ec != std::errc() || unit == begin || ms_per_unit == 0)
-    throw UsageError(flag, "'" + text + "' is not a duration", hint);
-  if (number == 0 || number > 3'600'000 / ms_per_unit)
-    throw UsageError(flag, "'" + text + "' is out of range", hint);
-  return std::chrono::milliseconds(number * ms_per_unit);
+  return ParseDurationFlag(text, flag, {std::chrono::milliseconds(1), std::chrono::hours(1)});
 }
 
 namespace {
@@ -130,6 +116,23 @@ void CheckClusterFlags(const VerifyFlags& flags) {
       !flags.traffic.starts_with("https://")) {
     throw UsageError("--traffic", "'" + flags.traffic + "' is not an http:// or https:// URL",
                      "pass the URL the requests go to, e.g. http://frontend.demo/api/");
+  }
+  if (!flags.traffic_from.empty()) {
+    if (flags.traffic.empty()) {
+      throw UsageError("--traffic-from", "needs --traffic URL",
+                       "name the URL the pod requests, e.g. --traffic http://frontend.demo:8080/");
+    }
+    const std::size_t slash = flags.traffic_from.find('/');
+    if (slash == 0 || slash + 1 == flags.traffic_from.size() ||
+        (slash != std::string::npos &&
+         flags.traffic_from.find('/', slash + 1) != std::string::npos)) {
+      throw UsageError("--traffic-from", "'" + flags.traffic_from + "' is not POD or NS/POD",
+                       "e.g. --traffic-from curl-7c9d8 or --traffic-from demo/curl-7c9d8");
+    }
+    if (slash == std::string::npos && flags.all_namespaces) {
+      throw UsageError("--traffic-from", "needs the pod's namespace with --all-namespaces",
+                       "write NS/POD, e.g. --traffic-from demo/curl-7c9d8");
+    }
   }
   if (!flags.expect_delta.empty() && flags.traffic.empty()) {
     throw UsageError("--expect-delta", "needs a baseline to subtract",
@@ -319,6 +322,10 @@ void AddVerifySourceFlags(CLI::App* cmd, VerifyFlags& flags) {
                   "Scrape the pods, send --requests GETs to URL, scrape again and check the "
                   "counters grew by the faults the responses showed")
       ->option_text("URL");
+  cmd->add_option("--traffic-from", flags.traffic_from,
+                  "Send the --traffic requests from inside POD ([NS/]POD; kubectl exec, curl in "
+                  "its default container), for URLs only reachable in the cluster")
+      ->option_text("POD");
   for (const CLI::Option* option : AddedSince(cmd, before))
     flags.cluster_only.push_back(option);
 

@@ -57,6 +57,7 @@ struct VerifyFlags {
   std::string forward_timeout = "10s";
   bool no_exec = false;
   std::string traffic;
+  std::string traffic_from;  // [NS/]POD sending the --traffic requests through kubectl exec
 
   PrometheusFlags prometheus;
 

@@ -21,6 +21,7 @@
 #include "kube/cluster_verify.h"
 #include "kube/kubectl.h"
 #include "kube/pods.h"
+#include "kube/traffic_exec.h"
 #include "local/builtin_policy.h"
 #include "local/local_run.h"
 #include "net/http_client.h"
@@ -198,6 +199,49 @@ local::TrafficTally SendClusterTraffic(net::HttpClient& client, const GlobalOpti
   return tally;
 }
 
+// --traffic-from: the same requests, sent by curl inside a pod of the mesh through kubectl exec.
+local::TrafficTally SendPodTraffic(kube::Kubectl& kubectl, const GlobalOptions& global,
+                                   const VerifyFlags& flags, Progress& progress) {
+  kube::PodRef pod;
+  const std::size_t slash = flags.traffic_from.find('/');
+  if (slash == std::string::npos) {
+    pod.namespace_name = flags.namespace_name;
+    pod.name = flags.traffic_from;
+  } else {
+    pod.namespace_name = flags.traffic_from.substr(0, slash);
+    pod.name = flags.traffic_from.substr(slash + 1);
+  }
+  local::TrafficTally tally;
+  std::mutex mutex;  // guards tally, finished and the progress and log lines
+  std::size_t finished = 0;
+  kube::PodTrafficOptions options;
+  options.url = flags.traffic;
+  options.requests = flags.requests;
+  options.concurrency = flags.concurrency;
+  options.request_timeout = kTrafficRequestTimeout;
+  options.on_response = [&](const kube::ExecResponse& outcome) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (global.verbose > 0) {
+      const std::string mark =
+          outcome.response ? std::string(outcome.response->Header("x-fault-injected")) : "";
+      LogLine("GET " + flags.traffic + " from " + pod.name + ": " +
+              (outcome.response ? "HTTP " + std::to_string(outcome.response->status) +
+                                      (mark.empty() ? "" : ", x-fault-injected: " + mark)
+                                : outcome.no_response));
+    }
+    if (outcome.response)
+      tally.Add(*outcome.response);
+    else
+      tally.AddNoResponse(outcome.no_response);
+    ++finished;
+    progress.Update("sending " + std::to_string(flags.requests) + " requests from " + pod.name,
+                    finished, flags.requests);
+  };
+  kube::SendTrafficFromPod(kubectl, pod, options);
+  progress.Done();
+  return tally;
+}
+
 // Sleeps, waking up for Ctrl-C.
 void WaitInterruptibly(std::chrono::milliseconds duration) {
   const auto until = std::chrono::steady_clock::now() + duration;
@@ -229,7 +273,6 @@ std::string GetPodsCommand(const kube::PodTargets& targets) {
 
 verify::Report RunCluster(const GlobalOptions& global, const VerifyFlags& flags,
                           const verify::CheckOptions& checks) {
-  ClearInterrupt();
   InterruptScope interrupts;
   kube::KubectlConfig config;
   config.path = global.kubectl;
@@ -292,7 +335,9 @@ verify::Report RunCluster(const GlobalOptions& global, const VerifyFlags& flags,
   if (!any)  // no pod could be read: the first pass says why, and no traffic is worth sending
     return std::move(first.report);
 
-  local::TrafficTally tally = SendClusterTraffic(http, global, flags, progress);
+  local::TrafficTally tally = flags.traffic_from.empty()
+                                  ? SendClusterTraffic(http, global, flags, progress)
+                                  : SendPodTraffic(*kubectl, global, flags, progress);
   progress.Line("waiting " + std::to_string(kProxyFlushWait.count() / 1000) + "." +
                 std::to_string(kProxyFlushWait.count() % 1000 / 100) +
                 " s for the proxies' stats flush...");

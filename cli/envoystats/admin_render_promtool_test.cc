@@ -138,16 +138,16 @@ TEST(RenderPromtoolTest, RealisticStoreParsesInPromtoolAndStrictMode) {
   const prom::Family* aborts = Find(r, "wasmcustom_hfi_faults_aborts_total");
   ASSERT_NE(aborts, nullptr) << text;
   EXPECT_EQ(aborts->type, prometheus::MetricType::Counter);
-  ASSERT_EQ(aborts->model.metric.size(), 1u);
-  EXPECT_EQ(aborts->model.metric[0].counter.value, 3);
+  ASSERT_EQ(aborts->model().metric.size(), 1u);
+  EXPECT_EQ(aborts->model().metric[0].counter.value, 3);
   const prom::Family* delays = Find(r, "wasmcustom_hfi_faults_delays_total");
   ASSERT_NE(delays, nullptr) << text;
-  EXPECT_EQ(delays->model.metric[0].counter.value, 5);
+  EXPECT_EQ(delays->model().metric[0].counter.value, 5);
   const prom::Family* delay = Find(r, "wasmcustom_hfi_faults_delay_duration_milliseconds");
   ASSERT_NE(delay, nullptr) << text;
   EXPECT_EQ(delay->type, prometheus::MetricType::Histogram);
-  ASSERT_EQ(delay->model.metric.size(), 1u);
-  const auto& hist = delay->model.metric[0].histogram;
+  ASSERT_EQ(delay->model().metric.size(), 1u);
+  const auto& hist = delay->model().metric[0].histogram;
   EXPECT_EQ(hist.sample_count, 7u);
   ASSERT_EQ(hist.bucket.size(), 20u);               // 19 bounds and +Inf
   EXPECT_EQ(hist.bucket[0].cumulative_count, 1u);   // le=0.5: the 0

@@ -468,15 +468,30 @@ class Applier {
     for (WorkloadOutcome& w : result_.workloads) {
       if (w.action != WorkloadAction::kRollingOut && w.action != WorkloadAction::kRestarted)
         continue;
+      milliseconds budget = options_.rollout_timeout;
+      if (options_.deadline) {
+        const auto left = std::chrono::duration_cast<milliseconds>(
+            *options_.deadline - std::chrono::steady_clock::now());
+        if (left <= milliseconds(0)) {
+          // --timeout is spent: the rollout is not done in time, without asking kubectl.
+          w.rollout = RolloutState::kTimedOut;
+          result_.wait_error.emplace(EnvironmentError(
+              w.rollout_ref,
+              "not rolled out within " + SecondsText(options_.deadline_limit) + " (--timeout)",
+              "see kubectl rollout status " + w.rollout_ref + " -n " + ns() +
+                  " and kubectl describe " + w.rollout_ref + " -n " + ns()));
+          return;
+        }
+        budget = std::min(left, budget);  // kubectl rounds it up to whole seconds
+      }
       if (options_.progress) {
         options_.progress("waiting for " + w.rollout_ref + " to roll out (up to " +
-                          SecondsText(options_.rollout_timeout) + ")");
+                          SecondsText(budget) + ")");
       }
       const std::string status_command = "kubectl rollout status " + w.rollout_ref + " -n " + ns();
-      const KubectlResult status =
-          kubectl_.Run({"rollout", "status", w.rollout_ref, "-n", ns(),
-                        "--timeout=" + SecondsText(options_.rollout_timeout)},
-                       options_.rollout_timeout + kRolloutGrace);
+      const KubectlResult status = kubectl_.Run(
+          {"rollout", "status", w.rollout_ref, "-n", ns(), "--timeout=" + SecondsText(budget)},
+          budget + kRolloutGrace);
       if (status.ok()) {
         w.rollout = RolloutState::kComplete;
         continue;
@@ -491,10 +506,13 @@ class Applier {
                              status.err.find("timed out") != std::string::npos;
       if (timed_out) {
         w.rollout = RolloutState::kTimedOut;
-        result_.wait_error.emplace(EnvironmentError(
-            w.rollout_ref,
-            "not rolled out within " + SecondsText(options_.rollout_timeout) + " (--timeout)",
-            hint));
+        result_.wait_error.emplace(
+            EnvironmentError(w.rollout_ref,
+                             "not rolled out within " +
+                                 SecondsText(options_.deadline ? options_.deadline_limit
+                                                               : options_.rollout_timeout) +
+                                 " (--timeout)",
+                             hint));
       } else if (failure.kind == KubectlFailure::Kind::kForbidden ||
                  failure.kind == KubectlFailure::Kind::kUnreachable) {
         w.rollout = RolloutState::kFailed;

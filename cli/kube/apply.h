@@ -68,7 +68,10 @@ struct ApplyOptions {
   DryRun dry_run = DryRun::kNone;
   bool restart = true;  // false: report the restarts needed (HFI506) instead of doing them
   bool wait = false;    // `kubectl rollout status` for every workload rolling out or restarted
-  milliseconds rollout_timeout{180'000};
+  milliseconds rollout_timeout{180'000};  // each rollout
+  // The command's --timeout: no rollout waits past it (the message then names the limit).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  milliseconds deadline_limit{0};
   milliseconds call_timeout{60'000};  // every other kubectl call
   // Progress for people (stderr): "waiting for deployment/frontend to roll out".
   std::function<void(const std::string&)> progress;

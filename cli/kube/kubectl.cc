@@ -48,7 +48,9 @@ std::string FirstMeaningfulLine(std::string_view text) {
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     if (line.empty())
       continue;
-    if (line.rfind("Warning:", 0) == 0 || IsKlogLine(line)) {
+    // kubectl exec's note on which container it chose comes before any error.
+    if (line.rfind("Warning:", 0) == 0 || line.rfind("Defaulted container ", 0) == 0 ||
+        IsKlogLine(line)) {
       if (fallback.empty())
         fallback = line;
       continue;

@@ -52,6 +52,15 @@ TEST(ClassifyFailureTest, ExecDenied) {
   EXPECT_EQ(f.resource, "pods/exec");
 }
 
+TEST(ClassifyFailureTest, SkipsTheDefaultedContainerNote) {
+  KubectlFailure f = Classify(
+      "Defaulted container \"app\" out of: app, istio-proxy, istio-init (init)\n"
+      "error: Internal error occurred: error executing command in container: failed to exec in "
+      "container: failed to start exec \"1f\": OCI runtime exec failed: exec failed: unable to "
+      "start container process: exec: \"sh\": executable file not found in $PATH: unknown\n");
+  EXPECT_EQ(f.message.rfind("error: Internal error occurred", 0), 0u) << f.message;
+}
+
 TEST(ClassifyFailureTest, ResourceOfANamedApiGroup) {
   KubectlFailure f = Classify(
       "Error from server (Forbidden): deployments.apps \"frontend\" is forbidden: User "

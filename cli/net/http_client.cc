@@ -105,6 +105,11 @@ std::string Describe(CURLcode code, const Transfer& transfer, const HttpRequest&
     case CURLE_COULDNT_CONNECT:
       return std::string("connection failed: ") +
              (*detail != '\0' ? detail : curl_easy_strerror(code));
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return std::string("TLS: the server's certificate is not trusted: ") +
+             (*detail != '\0' ? detail : curl_easy_strerror(code));
+    case CURLE_SSL_CACERT_BADFILE:
+      return "TLS: cannot use the CA file '" + request.ca_file + "'";
     case CURLE_WRITE_ERROR:
       if (transfer.body_too_large) {
         return "response body larger than the limit of " + std::to_string(transfer.max_body_bytes) +
@@ -167,6 +172,12 @@ HttpResponse CurlHttpClient::Fetch(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  if (!request.ca_file.empty())
+    curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
+  if (request.insecure_skip_tls_verify) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);

@@ -25,6 +25,10 @@ struct HttpRequest {
   // A larger body fails the request rather than filling memory (a misdirected URL serving a
   // stream, a 2 GB response).
   std::size_t max_body_bytes = std::size_t{1} << 30;
+  // https only: a PEM bundle to trust instead of the system's CAs, or no certificate check at all
+  // (the server's certificate and name are then not verified).
+  std::string ca_file;
+  bool insecure_skip_tls_verify = false;
 };
 
 struct HttpResponse {

@@ -34,14 +34,16 @@ bool IsBoundLabel(Kind kind, std::string_view name) {
 // Identity of a series within its family: the labels other than `le`/`quantile`, sorted, so
 // that `a{x="1",y="2"}` and `a{y="2",x="1"}` (and `a{}` and `a`) are one series. `order` is
 // scratch space kept by the caller so that no sample allocates.
-void SeriesKey(const std::vector<prometheus::ClientMetric::Label>& labels, Kind kind,
-               std::vector<const prometheus::ClientMetric::Label*>* order, std::string* key) {
+void SeriesKey(std::span<const LabelView> labels, Kind kind, std::vector<const LabelView*>* order,
+               std::string* key) {
   order->clear();
   for (const auto& l : labels) {
     if (!IsBoundLabel(kind, l.name))
       order->push_back(&l);
   }
-  std::sort(order->begin(), order->end(), [](const auto* a, const auto* b) { return *a < *b; });
+  std::sort(order->begin(), order->end(), [](const auto* a, const auto* b) {
+    return a->name != b->name ? a->name < b->name : a->value < b->value;
+  });
   key->clear();
   for (const auto* l : *order) {
     // 0xFF never occurs in valid UTF-8, so it cannot be confused with label text.
@@ -53,8 +55,7 @@ void SeriesKey(const std::vector<prometheus::ClientMetric::Label>& labels, Kind 
 // True when a and b have the same labels apart from `le`/`quantile`, in the same order: then
 // they are one series, with no key to build (consecutive samples of a series, e.g. a
 // histogram's buckets, always are).
-bool SameSeriesLabels(const std::vector<prometheus::ClientMetric::Label>& a,
-                      const std::vector<prometheus::ClientMetric::Label>& b, Kind kind) {
+bool SameSeriesLabels(std::span<const LabelView> a, std::span<const LabelView> b, Kind kind) {
   auto i = a.begin(), j = b.begin();
   for (;;) {
     while (i != a.end() && IsBoundLabel(kind, i->name))
@@ -70,7 +71,27 @@ bool SameSeriesLabels(const std::vector<prometheus::ClientMetric::Label>& a,
   }
 }
 
+std::span<const LabelView> Labels(const CompactSample& s) {
+  return {s.labels, s.label_count};
+}
+
 }  // namespace
+
+Kind KindOf(prometheus::MetricType type) {
+  switch (type) {
+    case prometheus::MetricType::Counter:
+      return Kind::kCounter;
+    case prometheus::MetricType::Gauge:
+      return Kind::kGauge;
+    case prometheus::MetricType::Histogram:
+      return Kind::kHistogram;
+    case prometheus::MetricType::Summary:
+      return Kind::kSummary;
+    default:
+      break;
+  }
+  return Kind::kUntyped;
+}
 
 prometheus::MetricType ModelType(Kind kind) {
   switch (kind) {
@@ -189,14 +210,19 @@ void ModelBuilder::SeriesIndex::Clear() {
     map_ = {};
 }
 
-void ModelBuilder::Build(Family* family, Kind kind, bool open_metrics) {
-  prometheus::MetricFamily& model = family->model;
-  model.name = family->name;
-  model.help = family->help;
+void ModelBuilder::Build(std::string_view name, std::string_view help, Kind kind, bool open_metrics,
+                         std::span<const CompactSample> samples,
+                         std::span<const std::string> suffixes, prometheus::MetricFamily* out) {
+  prometheus::MetricFamily& model = *out;
+  model.name = name;
+  model.help = help;
   model.type = ModelType(kind);
   model.metric.clear();
-  const std::vector<Sample>& samples = family->samples;
   const bool histogram = kind == Kind::kHistogram || kind == Kind::kGaugeHistogram;
+
+  // The role of each suffix, worked out when first met: a family uses one or a few.
+  constexpr int kUnknown = -2;
+  suffix_roles_.assign(suffixes.size(), kUnknown);
 
   // Pass 1: each sample's role and series, series in order of first appearance.
   index_.Clear();
@@ -204,21 +230,25 @@ void ModelBuilder::Build(Family* family, Kind kind, bool open_metrics) {
   series_.resize(samples.size());
   first_.clear();
   buckets_.clear();
-  const Sample* previous = nullptr;
+  const CompactSample* previous = nullptr;
   std::size_t previous_series = 0;
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    const Sample& s = samples[i];
+    const CompactSample& s = samples[i];
     series_[i] = kSkip;
-    if (s.name.size() < family->name.size() ||
-        !SuffixRole(std::string_view(s.name).substr(family->name.size()), kind, open_metrics,
-                    &roles_[i])) {
-      continue;
+    int& role = suffix_roles_[s.suffix];
+    if (role == kUnknown) {
+      Role found = Role::kValue;
+      role =
+          SuffixRole(suffixes[s.suffix], kind, open_metrics, &found) ? static_cast<int>(found) : -1;
     }
+    if (role < 0)
+      continue;
+    roles_[i] = static_cast<Role>(role);
     std::size_t series;
-    if (previous != nullptr && SameSeriesLabels(previous->labels, s.labels, kind)) {
+    if (previous != nullptr && SameSeriesLabels(Labels(*previous), Labels(s), kind)) {
       series = previous_series;
     } else {
-      SeriesKey(s.labels, kind, &order_, &key_);
+      SeriesKey(Labels(s), kind, &order_, &key_);
       bool inserted = false;
       series = index_.Find(key_, first_.size(), &inserted);
       if (inserted) {
@@ -236,7 +266,7 @@ void ModelBuilder::Build(Family* family, Kind kind, bool open_metrics) {
   model.metric.resize(first_.size());
   value_set_.assign(first_.size(), 0);
   for (std::size_t k = 0; k < first_.size(); ++k) {
-    const auto& from = samples[first_[k]].labels;
+    const std::span<const LabelView> from = Labels(samples[first_[k]]);
     auto& labels = model.metric[k].label;
     std::size_t count = 0;
     for (const auto& l : from)
@@ -244,7 +274,7 @@ void ModelBuilder::Build(Family* family, Kind kind, bool open_metrics) {
     labels.reserve(count);
     for (const auto& l : from) {
       if (!IsBoundLabel(kind, l.name))
-        labels.push_back(l);
+        labels.push_back({std::string(l.name), std::string(l.value)});
     }
     if (histogram)
       model.metric[k].histogram.bucket.reserve(buckets_[k]);
@@ -254,12 +284,12 @@ void ModelBuilder::Build(Family* family, Kind kind, bool open_metrics) {
   for (std::size_t i = 0; i < samples.size(); ++i) {
     if (series_[i] == kSkip)
       continue;
-    const Sample& s = samples[i];
+    const CompactSample& s = samples[i];
     const Role role = roles_[i];
     const std::size_t series = series_[i];
     std::string_view bound;
     bool has_bound = false;
-    for (const auto& l : s.labels) {
+    for (const auto& l : Labels(s)) {
       if (IsBoundLabel(kind, l.name)) {
         bound = l.value;
         has_bound = true;

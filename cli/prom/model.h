@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +28,8 @@ enum class Kind {
 };
 
 prometheus::MetricType ModelType(Kind kind);
+// The Kind behind a prometheus-cpp type (for families built by hand, not parsed).
+Kind KindOf(prometheus::MetricType type);
 
 // What a sample line contributes to its family.
 enum class Role { kValue, kTotal, kCreated, kBucket, kCount, kSum, kInfo };
@@ -37,11 +40,29 @@ enum class Role { kValue, kTotal, kCreated, kBucket, kCount, kSum, kInfo };
 // summaries; OpenMetrics adds `_total`, `_created`, `_gcount`, `_gsum` and `_info`.
 bool SuffixRole(std::string_view suffix, Kind kind, bool open_metrics, Role* role);
 
-// Fills family->model from family->samples (which must all belong to the family). Keeps its
-// scratch space from one family to the next: a parse builds tens of thousands of models.
+struct LabelView {
+  std::string_view name;  // unescaped
+  std::string_view value;
+};
+
+struct CompactSample {
+  double value = 0;
+  std::int64_t timestamp_ms = 0;
+  const LabelView* labels = nullptr;
+  std::size_t line = 0;
+  std::uint32_t label_count = 0;
+  std::uint16_t suffix = 0;  // SampleStore::suffixes index: the sample name minus the family's
+  bool has_timestamp = false;
+};
+
+// Builds prometheus-cpp's MetricFamily from one family's samples (which must all belong to it).
+// Keeps its scratch space from one family to the next: a caller builds tens of thousands.
 class ModelBuilder {
  public:
-  void Build(Family* family, Kind kind, bool open_metrics);
+  // suffixes: what CompactSample::suffix indexes.
+  void Build(std::string_view name, std::string_view help, Kind kind, bool open_metrics,
+             std::span<const CompactSample> samples, std::span<const std::string> suffixes,
+             prometheus::MetricFamily* model);
 
  private:
   // Series of one family by key: a linear scan while there are few (most Envoy families have
@@ -61,17 +82,14 @@ class ModelBuilder {
   static constexpr std::size_t kSkip = SIZE_MAX;  // a sample whose suffix has no role
 
   SeriesIndex index_;
+  std::vector<int> suffix_roles_;     // per suffix: its Role, or -1 when it has none
   std::vector<Role> roles_;           // per sample
   std::vector<std::size_t> series_;   // per sample: its series, or kSkip
   std::vector<std::size_t> first_;    // per series: its first sample
   std::vector<std::size_t> buckets_;  // per series: bucket samples, to size the vectors
   std::vector<char> value_set_;       // per series: first sample wins, as in a scrape
-  std::vector<const prometheus::ClientMetric::Label*> order_;
+  std::vector<const LabelView*> order_;
   std::string key_;
 };
-
-inline void BuildModel(Family* family, Kind kind, bool open_metrics) {
-  ModelBuilder().Build(family, kind, open_metrics);
-}
 
 }  // namespace hfi::prom

@@ -7,11 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hfi::prom {
+
+class SampleStore;
 
 enum class Mode {
   kStrict,  // what Prometheus' client libraries (expfmt) accept: the first error stops the parse
@@ -42,22 +45,47 @@ struct Sample {
   std::size_t line = 0;
 };
 
-// A family as exposed: its TYPE (kUntyped when absent), the samples in input order, and the model
-// built from them (histogram buckets as cumulative counts with their upper bounds, `+Inf` last).
-struct Family {
+// A family as exposed: its TYPE (kUntyped when absent), its samples in input order and
+// prometheus-cpp's model of them (histogram buckets as cumulative counts with their upper
+// bounds, `+Inf` last). The parse keeps samples compactly; samples() and model() build the
+// public forms on first use and keep them (neither is safe to call for the first time from two
+// threads at once on one family). Copies of a Family share what has been built.
+class Family {
+ public:
   std::string name;
   prometheus::MetricType type = prometheus::MetricType::Untyped;
   bool has_type_line = false;
   std::size_t type_line = 0;  // line of `# TYPE`, 0 if none
   std::string help;
-  std::vector<Sample> samples;
-  prometheus::MetricFamily model;
+
+  // Empty for a family the keep filter left out.
+  const std::vector<Sample>& samples() const;
+  std::size_t sample_count() const;
+  // The default (empty) model for a family the keep filter left out.
+  const prometheus::MetricFamily& model() const;
+  // A model built afresh and not kept: going over every family with it keeps one model in memory
+  // at a time.
+  prometheus::MetricFamily BuildModel() const;
+  // Frees what samples() and model() built; they build it again when asked.
+  void Release() const;
+
+  // For a family built by hand rather than parsed: its samples to fill in; model() is built from
+  // them (and from `type`) when first asked for after the last call.
+  std::vector<Sample>& mutable_samples();
+
+ private:
+  friend class Scanner;
+
+  std::shared_ptr<const SampleStore> store_;  // null for a family built by hand
+  std::size_t index_ = 0;                     // in store_
+  mutable std::shared_ptr<std::vector<Sample>> samples_;
+  mutable std::shared_ptr<const prometheus::MetricFamily> model_;
 };
 
 struct ParseOptions {
   Mode mode = Mode::kScrape;
-  // When set, only families for which keep(name) is true get Samples and a model; the rest are
-  // still fully checked for syntax. Lets `verify` skip building 50 MB of unrelated series.
+  // When set, only families for which keep(name) is true get samples and a model; the rest are
+  // still fully checked for syntax. Lets `verify` skip storing 50 MB of unrelated series.
   std::function<bool(std::string_view family_name)> keep;
 };
 
@@ -71,6 +99,8 @@ struct ParseResult {
   // False when any diagnostic is an error (in strict mode there is at most one).
   bool ok() const;
   const Family* Find(std::string_view family_name) const;
+  // Every family's model, in order (e.g. for prometheus-cpp's TextSerializer); built afresh.
+  std::vector<prometheus::MetricFamily> Models() const;
 };
 
 ParseResult Parse(std::string_view text, const ParseOptions& options = {});

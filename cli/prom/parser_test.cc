@@ -77,31 +77,31 @@ void ExpectEnvoyFamilies(const ParseResult& r, std::size_t line_offset = 0) {
   EXPECT_TRUE(aborts->has_type_line);
   EXPECT_EQ(aborts->type_line, 1 + line_offset);
   EXPECT_EQ(aborts->help, "");
-  ASSERT_EQ(aborts->samples.size(), 1u);
-  EXPECT_EQ(aborts->samples[0].name, "wasmcustom_hfi_faults_aborts_total");
-  EXPECT_TRUE(aborts->samples[0].labels.empty());
-  EXPECT_EQ(aborts->samples[0].line, 2 + line_offset);
-  EXPECT_EQ(aborts->model.name, "wasmcustom_hfi_faults_aborts_total");
-  EXPECT_EQ(aborts->model.type, MetricType::Counter);
-  ASSERT_EQ(aborts->model.metric.size(), 1u);
-  EXPECT_EQ(aborts->model.metric[0].counter.value, 3);
+  ASSERT_EQ(aborts->samples().size(), 1u);
+  EXPECT_EQ(aborts->samples()[0].name, "wasmcustom_hfi_faults_aborts_total");
+  EXPECT_TRUE(aborts->samples()[0].labels.empty());
+  EXPECT_EQ(aborts->samples()[0].line, 2 + line_offset);
+  EXPECT_EQ(aborts->model().name, "wasmcustom_hfi_faults_aborts_total");
+  EXPECT_EQ(aborts->model().type, MetricType::Counter);
+  ASSERT_EQ(aborts->model().metric.size(), 1u);
+  EXPECT_EQ(aborts->model().metric[0].counter.value, 3);
 
   const Family* active = r.Find("envoy_cluster_upstream_cx_active");
   ASSERT_NE(active, nullptr);
   EXPECT_EQ(active->type, MetricType::Gauge);
-  ASSERT_EQ(active->model.metric.size(), 2u);
-  EXPECT_EQ(active->model.metric[1].label[0].value, "inbound|8080||");
-  EXPECT_EQ(active->model.metric[1].gauge.value, 0);
+  ASSERT_EQ(active->model().metric.size(), 2u);
+  EXPECT_EQ(active->model().metric[1].label[0].value, "inbound|8080||");
+  EXPECT_EQ(active->model().metric[1].gauge.value, 0);
 
   const Family* delay = r.Find("wasmcustom_hfi_faults_delay_duration_milliseconds");
   ASSERT_NE(delay, nullptr);
   EXPECT_EQ(delay->type, MetricType::Histogram);
-  EXPECT_EQ(delay->samples.size(), 22u);
-  EXPECT_EQ(delay->samples[0].labels[0].name, "le");
-  EXPECT_EQ(delay->samples[0].labels[0].value, "0.5");
-  ASSERT_EQ(delay->model.metric.size(), 1u);
-  const auto& h = delay->model.metric[0].histogram;
-  EXPECT_TRUE(delay->model.metric[0].label.empty()) << "le is not a series label";
+  EXPECT_EQ(delay->samples().size(), 22u);
+  EXPECT_EQ(delay->samples()[0].labels[0].name, "le");
+  EXPECT_EQ(delay->samples()[0].labels[0].value, "0.5");
+  ASSERT_EQ(delay->model().metric.size(), 1u);
+  const auto& h = delay->model().metric[0].histogram;
+  EXPECT_TRUE(delay->model().metric[0].label.empty()) << "le is not a series label";
   EXPECT_EQ(h.sample_count, 7u);
   EXPECT_DOUBLE_EQ(h.sample_sum, 5531.1160155998386);
   ASSERT_EQ(h.bucket.size(), 20u);
@@ -165,32 +165,32 @@ TEST(Parse, OpenMetricsSuffixesAndTimestamps) {
   ASSERT_EQ(r.families.size(), 3u);
   const Family& requests = r.families[0];
   EXPECT_EQ(requests.type, MetricType::Counter);
-  ASSERT_EQ(requests.samples.size(), 2u);
-  EXPECT_TRUE(requests.samples[0].has_timestamp);
-  EXPECT_EQ(requests.samples[0].timestamp_ms, 1700000000250);
-  ASSERT_EQ(requests.model.metric.size(), 1u);
-  EXPECT_EQ(requests.model.metric[0].counter.value, 10) << "_created is not the counter value";
+  ASSERT_EQ(requests.samples().size(), 2u);
+  EXPECT_TRUE(requests.samples()[0].has_timestamp);
+  EXPECT_EQ(requests.samples()[0].timestamp_ms, 1700000000250);
+  ASSERT_EQ(requests.model().metric.size(), 1u);
+  EXPECT_EQ(requests.model().metric[0].counter.value, 10) << "_created is not the counter value";
   const Family& build = r.families[1];
   EXPECT_EQ(build.type, MetricType::Gauge);
-  ASSERT_EQ(build.model.metric.size(), 1u);
-  EXPECT_EQ(build.model.metric[0].gauge.value, 1);
+  ASSERT_EQ(build.model().metric.size(), 1u);
+  EXPECT_EQ(build.model().metric[0].gauge.value, 1);
   const Family& q = r.families[2];
-  ASSERT_EQ(q.model.metric.size(), 1u);
-  EXPECT_EQ(q.model.metric[0].summary.sample_count, 4u);
-  EXPECT_EQ(q.model.metric[0].summary.sample_sum, 10);
-  ASSERT_EQ(q.model.metric[0].summary.quantile.size(), 1u);
-  EXPECT_EQ(q.model.metric[0].summary.quantile[0].quantile, 0.5);
+  ASSERT_EQ(q.model().metric.size(), 1u);
+  EXPECT_EQ(q.model().metric[0].summary.sample_count, 4u);
+  EXPECT_EQ(q.model().metric[0].summary.sample_sum, 10);
+  ASSERT_EQ(q.model().metric[0].summary.quantile.size(), 1u);
+  EXPECT_EQ(q.model().metric[0].summary.quantile[0].quantile, 0.5);
 }
 
 TEST(Parse, EmptyBracesAndNoBracesAreOneSeries) {
   const ParseResult r = Parse("a{} 1\na 2\na{x=\"1\",y=\"2\"} 3\na{y=\"2\",x=\"1\"} 4\n");
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.families.size(), 1u);
-  EXPECT_EQ(r.families[0].samples.size(), 4u) << "samples stay as written";
-  ASSERT_EQ(r.families[0].model.metric.size(), 2u);
+  EXPECT_EQ(r.families[0].samples().size(), 4u) << "samples stay as written";
+  ASSERT_EQ(r.families[0].model().metric.size(), 2u);
   // As in a Prometheus scrape, the first sample of a series wins.
-  EXPECT_EQ(r.families[0].model.metric[0].untyped.value, 1);
-  EXPECT_EQ(r.families[0].model.metric[1].untyped.value, 3);
+  EXPECT_EQ(r.families[0].model().metric[0].untyped.value, 1);
+  EXPECT_EQ(r.families[0].model().metric[1].untyped.value, 3);
 }
 
 TEST(Parse, GroupsSamplesUnderTheirTypeLine) {
@@ -211,8 +211,8 @@ TEST(Parse, GroupsSamplesUnderTheirTypeLine) {
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.families.size(), 4u);
   EXPECT_EQ(r.families[0].name, "s");
-  EXPECT_EQ(r.families[0].samples.size(), 4u);
-  const auto& summary = r.families[0].model.metric.at(0).summary;
+  EXPECT_EQ(r.families[0].samples().size(), 4u);
+  const auto& summary = r.families[0].model().metric.at(0).summary;
   ASSERT_EQ(summary.quantile.size(), 2u);
   EXPECT_EQ(summary.quantile[0].quantile, 0.5) << "sorted";
   EXPECT_EQ(summary.sample_count, 4u);
@@ -222,11 +222,11 @@ TEST(Parse, GroupsSamplesUnderTheirTypeLine) {
   EXPECT_FALSE(r.families[1].has_type_line);
   EXPECT_EQ(r.families[2].name, "x_count");
   const Family& h = r.families[3];
-  ASSERT_EQ(h.model.metric.size(), 2u);
-  EXPECT_EQ(h.model.metric[0].label.size(), 1u);
-  EXPECT_EQ(h.model.metric[0].histogram.sample_count, 2u);
-  EXPECT_EQ(h.model.metric[0].histogram.bucket.size(), 2u);
-  EXPECT_EQ(h.model.metric[1].histogram.bucket.size(), 1u);
+  ASSERT_EQ(h.model().metric.size(), 2u);
+  EXPECT_EQ(h.model().metric[0].label.size(), 1u);
+  EXPECT_EQ(h.model().metric[0].histogram.sample_count, 2u);
+  EXPECT_EQ(h.model().metric[0].histogram.bucket.size(), 2u);
+  EXPECT_EQ(h.model().metric[1].histogram.bucket.size(), 1u);
 }
 
 TEST(Parse, OutOfOrderBucketsAreSortedInTheModelButNotInSamples) {
@@ -235,8 +235,8 @@ TEST(Parse, OutOfOrderBucketsAreSortedInTheModelButNotInSamples) {
       "1\n");
   ASSERT_TRUE(r.ok());
   const Family& h = r.families[0];
-  EXPECT_EQ(h.samples[0].labels[0].value, "+Inf");
-  const auto& buckets = h.model.metric[0].histogram.bucket;
+  EXPECT_EQ(h.samples()[0].labels[0].value, "+Inf");
+  const auto& buckets = h.model().metric[0].histogram.bucket;
   ASSERT_EQ(buckets.size(), 3u);
   EXPECT_EQ(buckets[0].upper_bound, 1e-4);
   EXPECT_EQ(buckets[1].upper_bound, 2);
@@ -248,14 +248,14 @@ TEST(Parse, LabelValuesAreUnescaped) {
       "a{q=\"\\\"bar\\\"\",b=\"b\\\"a\\\\z\",n=\"x\\ny\",t=\"\\t\",w=\"domain\\somelogin\"} 1\n",
       Mode::kScrape);
   ASSERT_TRUE(r.ok());
-  const auto& labels = r.families[0].samples[0].labels;
+  const auto& labels = r.families[0].samples()[0].labels;
   ASSERT_EQ(labels.size(), 5u);
   EXPECT_EQ(labels[0].value, "\"bar\"");
   EXPECT_EQ(labels[1].value, "b\"a\\z");
   EXPECT_EQ(labels[2].value, "x\ny");
   EXPECT_EQ(labels[3].value, "\\t") << "unknown escapes are kept as written";
   EXPECT_EQ(labels[4].value, "domain\\somelogin");
-  EXPECT_EQ(r.families[0].model.metric[0].label[2].value, "x\ny");
+  EXPECT_EQ(r.families[0].model().metric[0].label[2].value, "x\ny");
   ASSERT_EQ(r.diagnostics.size(), 2u);
   EXPECT_FALSE(r.diagnostics[0].error);
   EXPECT_EQ(r.diagnostics[0].Format("f"),
@@ -268,27 +268,27 @@ TEST(Parse, QuotedUtf8NamesInScrapeMode) {
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.families.size(), 1u);
   EXPECT_EQ(r.families[0].name, "my.metric");
-  ASSERT_EQ(r.families[0].samples.size(), 2u);
-  EXPECT_EQ(r.families[0].samples[0].labels.at(0).name, "http.status");
+  ASSERT_EQ(r.families[0].samples().size(), 2u);
+  EXPECT_EQ(r.families[0].samples()[0].labels.at(0).name, "http.status");
 }
 
 TEST(Parse, ValuesAndTimestamps) {
   const ParseResult r = ParseIn("a NaN\nb -Inf 429496729600\nc 1e-3 -5\n", Mode::kStrict);
   ASSERT_TRUE(r.ok());
-  EXPECT_TRUE(std::isnan(r.families[0].samples[0].value));
-  EXPECT_FALSE(r.families[0].samples[0].has_timestamp);
-  EXPECT_EQ(r.families[1].samples[0].value, -std::numeric_limits<double>::infinity());
-  EXPECT_EQ(r.families[1].samples[0].timestamp_ms, 429496729600);
-  EXPECT_EQ(r.families[1].model.metric[0].timestamp_ms, 429496729600);
-  EXPECT_EQ(r.families[2].samples[0].value, 1e-3);
-  EXPECT_EQ(r.families[2].samples[0].timestamp_ms, -5);
+  EXPECT_TRUE(std::isnan(r.families[0].samples()[0].value));
+  EXPECT_FALSE(r.families[0].samples()[0].has_timestamp);
+  EXPECT_EQ(r.families[1].samples()[0].value, -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(r.families[1].samples()[0].timestamp_ms, 429496729600);
+  EXPECT_EQ(r.families[1].model().metric[0].timestamp_ms, 429496729600);
+  EXPECT_EQ(r.families[2].samples()[0].value, 1e-3);
+  EXPECT_EQ(r.families[2].samples()[0].timestamp_ms, -5);
 }
 
 TEST(Parse, HelpIsUnescaped) {
   const ParseResult r = Parse("# HELP a with \\\\ and \\n ok\n# TYPE a gauge\na 1\n");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.families[0].help, "with \\ and \n ok");
-  EXPECT_EQ(r.families[0].model.help, "with \\ and \n ok");
+  EXPECT_EQ(r.families[0].model().help, "with \\ and \n ok");
 }
 
 TEST(Parse, KeepFilterLimitsSamplesAndModelsButChecksEverything) {
@@ -307,11 +307,11 @@ TEST(Parse, KeepFilterLimitsSamplesAndModelsButChecksEverything) {
   EXPECT_EQ(r.samples, 26u) << "samples of every family are counted";
   for (const Family& f : r.families) {
     if (f.name == "wasmcustom_hfi_faults_aborts_total") {
-      EXPECT_EQ(f.samples.size(), 1u);
-      EXPECT_EQ(f.model.metric.size(), 1u);
+      EXPECT_EQ(f.samples().size(), 1u);
+      EXPECT_EQ(f.model().metric.size(), 1u);
     } else {
-      EXPECT_TRUE(f.samples.empty()) << f.name;
-      EXPECT_TRUE(f.model.metric.empty()) << f.name;
+      EXPECT_TRUE(f.samples().empty()) << f.name;
+      EXPECT_TRUE(f.model().metric.empty()) << f.name;
       EXPECT_TRUE(f.has_type_line) << f.name;
     }
   }
@@ -335,8 +335,8 @@ TEST(Parse, ScrapeModeSkipsBadLinesAndReportsEach) {
                            "1, -2.5e3, NaN, +Inf)",
                            "f:6:1: expected a metric name, found \"@\""}));
   ASSERT_EQ(r.families.size(), 1u);
-  ASSERT_EQ(r.families[0].samples.size(), 3u);
-  EXPECT_EQ(r.families[0].samples[2].line, 7u);
+  ASSERT_EQ(r.families[0].samples().size(), 3u);
+  EXPECT_EQ(r.families[0].samples()[2].line, 7u);
   EXPECT_EQ(r.samples, 3u);
   EXPECT_EQ(r.lines, 7u);
 
@@ -393,7 +393,7 @@ TEST(Parse, MetadataWithoutSamplesKeepsTheFamily) {
   ASSERT_EQ(r.families.size(), 1u);
   EXPECT_EQ(r.families[0].type, MetricType::Gauge);
   EXPECT_EQ(r.families[0].type_line, 2u);
-  EXPECT_TRUE(r.families[0].model.metric.empty());
+  EXPECT_TRUE(r.families[0].model().metric.empty());
 }
 
 TEST(Parse, NegativeBucketCountIsAWarning) {
@@ -401,7 +401,7 @@ TEST(Parse, NegativeBucketCountIsAWarning) {
   EXPECT_TRUE(r.ok());
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].Format("f"), "f:2:18: negative histogram bucket count");
-  EXPECT_EQ(r.families[0].model.metric[0].histogram.bucket[0].cumulative_count, 0u);
+  EXPECT_EQ(r.families[0].model().metric[0].histogram.bucket[0].cumulative_count, 0u);
 }
 
 }  // namespace

@@ -169,7 +169,7 @@ TEST(RoundTrip, TextSerializerOutputParsesToTheSameModel) {
       EXPECT_TRUE(r.diagnostics.empty());
       ASSERT_EQ(r.families.size(), families.size());
       for (std::size_t i = 0; i < families.size(); ++i) {
-        ExpectSameFamily(families[i], r.families[i].model);
+        ExpectSameFamily(families[i], r.families[i].model());
       }
     }
   }

@@ -26,6 +26,9 @@ Scanner::Scanner(std::string_view text, const ParseOptions& options, ParseResult
   // of a reservation that turns out too big is never touched, so it costs no resident memory.
   const std::size_t expected_families = std::min<std::size_t>(text.size() / 700, 1u << 20);
   by_name_ = NameIndex(expected_families);
+  store_ = std::make_shared<SampleStore>();
+  store_->open_metrics = dialect_.open_metrics;
+  store_->families.reserve(expected_families);
   result_.families.reserve(expected_families);
   states_.reserve(expected_families);
   family_names_.reserve(expected_families);
@@ -93,6 +96,7 @@ Scanner::Resolved Scanner::Resolve(std::string_view name) {
           SuffixRole(suffix, states_[base].kind, dialect_.open_metrics, &role)) {
         r.family = static_cast<int>(base);
         r.role = role;
+        r.suffix = store_->SuffixId(suffix);
         break;
       }
     }
@@ -120,6 +124,7 @@ bool Scanner::ResolveInCurrentFamily(std::string_view name, Resolved* r) const {
     return false;
   r->family = current_family_;
   r->role = role;
+  r->suffix = suffix.empty() ? 0 : store_->SuffixId(suffix);
   return true;
 }
 
@@ -149,6 +154,9 @@ std::size_t Scanner::AddFamily(std::string_view key) {
   f.name = std::string(key);
   FamilyState& s = states_.emplace_back();
   s.keep = !options_.keep || options_.keep(f.name);
+  f.store_ = store_;
+  f.index_ = index;
+  store_->families.emplace_back().kept = s.keep;
   family_names_.push_back(key);
   if (HasGroupingSuffix(key))
     ++suffixed_families_;
@@ -496,17 +504,8 @@ void Scanner::Finish() {
     result_.diagnostics.push_back(std::move(d));
   }
   FlushPending();
-  for (std::size_t i = 0; i < result_.families.size(); ++i) {
-    FamilyState& state = states_[i];
-    if (!state.keep)
-      continue;
-    Family& f = result_.families[i];
-    if (!state.model_built || state.model_stale || state.model_kind != state.kind) {
-      models_.Build(&f, state.kind, dialect_.open_metrics);
-    } else if (f.model.help != f.help) {
-      f.model.help = f.help;  // a HELP line after the samples
-    }
-  }
+  for (std::size_t i = 0; i < states_.size(); ++i)
+    store_->families[i].kind = states_[i].kind;
 }
 
 }  // namespace hfi::prom

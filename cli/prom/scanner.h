@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "prom/model.h"
 #include "prom/name_index.h"
 #include "prom/parser.h"
+#include "prom/store.h"
 #include "prom/text.h"
 
 namespace hfi::prom {
@@ -34,11 +36,6 @@ class Scanner {
     bool has_samples = false;
     bool keep = false;
     bool closed = false;  // another family came after this one (OpenMetrics contiguity)
-    // The model is built when the family's first run of samples ends, while they are still in
-    // the cache; samples that come later (the family's lines not together) mean a rebuild.
-    bool model_built = false;
-    bool model_stale = false;
-    Kind model_kind = Kind::kUntyped;
   };
 
   struct LabelRef {
@@ -52,6 +49,7 @@ class Scanner {
   struct Resolved {
     int family = -1;  // -1: a new untyped family named after the sample
     Role role = Role::kValue;
+    std::uint16_t suffix = 0;  // SampleStore::SuffixId of the name minus the family's name
   };
 
   // ---- diagnostics (scanner.cc) ----
@@ -119,10 +117,14 @@ class Scanner {
                           bool for_exemplar, std::size_t first = 0);
   const LabelRef* FindLabel(std::string_view name) const;
   bool CheckBoundLabels(Kind kind, Role role);
-  bool ParseTimestampAndRest(const char* q, const Resolved& r, Kind kind, Sample* sample);
+  bool ParseTimestampAndRest(const char* q, const Resolved& r, Kind kind, CompactSample* sample);
   bool ParseExemplar(const char* q, const Resolved& r, Kind kind);
-  void Commit(std::string_view name, Resolved r, const Sample& parsed, const char* value_at);
-  // Moves pending_ into its family and builds (or marks for rebuilding) the family's model.
+  void Commit(std::string_view name, Resolved r, const CompactSample& parsed, const char* value_at);
+  // labels_ copied into the store, unescaped; text equal to the previous sample's label at the
+  // same position is shared, as a histogram's buckets or a family's series repeat their labels.
+  const LabelView* StoreLabels();
+  std::string_view StoreLabelText(std::string_view raw, bool escaped, std::string_view previous);
+  // Moves pending_ into the store as one run of its family.
   void FlushPending();
 
   // ---- byte scanning within the current line, inline: they run for every byte ----
@@ -184,11 +186,14 @@ class Scanner {
   Resolved cache_;
   std::vector<LabelRef> labels_;  // the current sample's, reused line after line
   std::string quoted_name_;       // the current sample's unescaped `{"name"}`
-  // Kept samples of the family being read, moved into it in one go when its run ends, so that
-  // each family's vector is allocated once at its size.
-  std::vector<Sample> pending_;
+  // Kept samples of the family being read, moved into the store in one go when its run ends, so
+  // that each run is contiguous.
+  std::vector<CompactSample> pending_;
   std::size_t pending_family_ = kNoFamily;
-  ModelBuilder models_;
+  std::shared_ptr<SampleStore> store_;
+  const LabelView* previous_labels_ = nullptr;  // the last stored sample's
+  std::size_t previous_label_count_ = 0;
+  std::string unescaped_;
 
   static constexpr std::size_t kNoFamily = SIZE_MAX;
 };

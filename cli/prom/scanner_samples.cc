@@ -295,7 +295,7 @@ void Scanner::ParseSample(const char* p) {
       ++q;
   }
   const std::string_view value_text(value_begin, q - value_begin);
-  Sample sample;
+  CompactSample sample;
   if (value_text.empty()) {
     Fail(value_begin, "expected a value after the metric");
     return;
@@ -312,7 +312,8 @@ void Scanner::ParseSample(const char* p) {
   Commit(name, r, sample, value_begin);
 }
 
-bool Scanner::ParseTimestampAndRest(const char* q, const Resolved& r, Kind kind, Sample* sample) {
+bool Scanner::ParseTimestampAndRest(const char* q, const Resolved& r, Kind kind,
+                                    CompactSample* sample) {
   if (q == eol_)
     return true;
   if (dialect_.open_metrics) {
@@ -416,7 +417,7 @@ bool Scanner::ParseExemplar(const char* q, const Resolved& r, Kind kind) {
   return true;
 }
 
-void Scanner::Commit(std::string_view name, Resolved r, const Sample& parsed,
+void Scanner::Commit(std::string_view name, Resolved r, const CompactSample& parsed,
                      const char* value_at) {
   std::size_t family;
   if (r.family >= 0) {
@@ -442,53 +443,50 @@ void Scanner::Commit(std::string_view name, Resolved r, const Sample& parsed,
     FlushPending();
     pending_family_ = family;
   }
-  Sample& s = pending_.emplace_back();
-  s.name.assign(name);
-  s.value = parsed.value;
-  s.timestamp_ms = parsed.timestamp_ms;
-  s.has_timestamp = parsed.has_timestamp;
+  CompactSample& s = pending_.emplace_back(parsed);
   s.line = line_no_;
-  s.labels.resize(labels_.size());
-  for (std::size_t i = 0; i < labels_.size(); ++i) {
+  s.suffix = r.suffix;
+  s.label_count = static_cast<std::uint32_t>(labels_.size());
+  s.labels = StoreLabels();
+}
+
+const LabelView* Scanner::StoreLabels() {
+  const std::size_t n = labels_.size();
+  if (n == 0)
+    return nullptr;
+  LabelView* out = store_->AllocateLabels(n);
+  for (std::size_t i = 0; i < n; ++i) {
     const LabelRef& l = labels_[i];
-    auto& out = s.labels[i];
-    if (l.name_quoted) {
-      AppendUnescapedLabelValue(l.name, &out.name);
-    } else {
-      out.name.assign(l.name);
-    }
-    if (l.value_escaped) {
-      AppendUnescapedLabelValue(l.value, &out.value);
-    } else {
-      out.value.assign(l.value);
-    }
+    const bool same_slot = i < previous_label_count_;
+    out[i].name = StoreLabelText(l.name, l.name_quoted,
+                                 same_slot ? previous_labels_[i].name : std::string_view());
+    out[i].value = StoreLabelText(l.value, l.value_escaped,
+                                  same_slot ? previous_labels_[i].value : std::string_view());
   }
+  previous_labels_ = out;
+  previous_label_count_ = n;
+  return out;
+}
+
+std::string_view Scanner::StoreLabelText(std::string_view raw, bool escaped,
+                                         std::string_view previous) {
+  std::string_view text = raw;
+  if (escaped) {
+    unescaped_.clear();
+    AppendUnescapedLabelValue(raw, &unescaped_);
+    text = unescaped_;
+  }
+  if (text.size() == previous.size() && text == previous)
+    return previous;
+  return store_->Copy(text);
 }
 
 void Scanner::FlushPending() {
   if (pending_family_ == kNoFamily)
     return;
-  const std::size_t family = pending_family_;
-  pending_family_ = kNoFamily;
-  Family& f = result_.families[family];
-  FamilyState& state = states_[family];
-  std::vector<Sample>& samples = f.samples;
-  const std::size_t needed = samples.size() + pending_.size();
-  if (samples.empty()) {
-    samples.reserve(needed);
-  } else if (samples.capacity() < needed) {
-    // A family whose lines are not together comes back run after run: grow geometrically.
-    samples.reserve(std::max(needed, samples.capacity() * 2));
-  }
-  std::move(pending_.begin(), pending_.end(), std::back_inserter(samples));
+  store_->AddRun(pending_family_, pending_);
   pending_.clear();
-  if (state.model_built) {
-    state.model_stale = true;  // rebuilt once, by Finish()
-    return;
-  }
-  models_.Build(&f, state.kind, dialect_.open_metrics);
-  state.model_built = true;
-  state.model_kind = state.kind;
+  pending_family_ = kNoFamily;
 }
 
 }  // namespace hfi::prom

@@ -14,6 +14,7 @@ constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 // A lock-free atomic is the only shared state a signal handler may touch.
 static_assert(std::atomic<int>::is_always_lock_free);
 std::atomic<int> g_signal{0};
+std::atomic<bool> g_deadline_passed{false};
 
 struct Installed {
   std::mutex mutex;
@@ -72,6 +73,18 @@ int InterruptSignal() {
 
 void ClearInterrupt() {
   g_signal.store(0);
+}
+
+void InterruptForDeadline() {
+  g_deadline_passed.store(true);
+}
+
+bool DeadlinePassed() {
+  return g_deadline_passed.load();
+}
+
+void ClearDeadlineForTest() {
+  g_deadline_passed.store(false);
 }
 
 }  // namespace hfi

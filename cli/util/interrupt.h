@@ -16,10 +16,18 @@ class InterruptScope {
 
 // The signal received while any scope was held (0: none). Stays set until ClearInterrupt().
 int InterruptSignal();
+
+// The command's --timeout passed (CommandDeadline): everything stops as for Ctrl-C, and the
+// command ends with exit code 2 instead of 130. Stays set for the rest of the process.
+void InterruptForDeadline();
+bool DeadlinePassed();
+
 inline bool Interrupted() {
-  return InterruptSignal() != 0;
+  return InterruptSignal() != 0 || DeadlinePassed();
 }
-// For tests and for the start of a command.
+// For tests and for the start of a command. Clears the signal, not a passed deadline.
 void ClearInterrupt();
+// For tests only: forgets a passed deadline.
+void ClearDeadlineForTest();
 
 }  // namespace hfi

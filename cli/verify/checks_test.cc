@@ -183,7 +183,7 @@ TEST(Checks, CheckScrapeWorksOnAHandBuiltParse) {
   family.type = prometheus::MetricType::Gauge;
   family.has_type_line = true;
   family.type_line = 1;
-  prom::Sample& sample = family.samples.emplace_back();
+  prom::Sample& sample = family.mutable_samples().emplace_back();
   sample.name = family.name;
   sample.value = 1;
   sample.line = 2;

@@ -401,6 +401,86 @@ constexpr Hint kHints[] = {
      "Run the plugin in the foreground and read its log: `hfi-metrics sidecar --plugin "
      "plugin.wasm --policy policy.json -v`; check the module with `hfi-metrics inspect "
      "plugin.wasm`; rebuild it with `hfi-metrics build`."},
+
+    // 6xx: the fleet as a Prometheus server sees it (`verify --prometheus`).
+    {HintId::kTargetDown, "HFI601", kError, kFailed, kPrometheus, "Prometheus target is down",
+     "Prometheus has a target for the pod but its last scrape failed (`up` is 0), so it holds no "
+     "current series for it. The observed value quotes the target's last error: `connection "
+     "refused` or a timeout when the port is wrong or the proxy is not ready, `server returned "
+     "HTTP status 403` when pilot-agent only answers localhost (`METRICS_LOCALHOST_ACCESS_ONLY`), "
+     "a "
+     "parse error when the merged 15020 output mixes in an application exposition Prometheus "
+     "cannot read (the whole target then fails).",
+     "Read the error on the target: `curl -s <prometheus>/api/v1/targets | jq "
+     "'.data.activeTargets[] "
+     "| select(.health != \"up\") | {scrapeUrl, lastError}'`; scrape the same URL yourself with "
+     "`kubectl port-forward pod/<pod> 15020 -n <ns>` and `curl -s "
+     "localhost:15020/stats/prometheus | hfi-metrics verify --file -`; check the agent's log: "
+     "`kubectl logs <pod> -c istio-proxy -n <ns> | grep 'failed scraping'`."},
+    {HintId::kNoTarget, "HFI602", kError, kFailed, kPrometheus, "No Prometheus target for the pod",
+     "No active target of the Prometheus server carries the pod's namespace and pod labels, so "
+     "nothing scrapes its sidecar. With Istio's metrics merging the injector sets "
+     "`prometheus.io/scrape: \"true\"`, `prometheus.io/port: \"15020\"` and "
+     "`prometheus.io/path: /stats/prometheus` on the pod, and a `kubernetes-pods` job that honours "
+     "those annotations scrapes it. The target is missing when merging is off "
+     "(`meshConfig.enablePrometheusMerge: false`, `prometheus.istio.io/merge-metrics: "
+     "\"false\"`), when the pod says `prometheus.io/scrape: \"false\"`, when no job selects the "
+     "pods (or a job's relabelling drops them), or when the target labels naming the pod are not "
+     "`namespace` and `pod` (then pass `--namespace-label` and `--pod-label`).",
+     "Look at the pod's annotations: `kubectl get pod <pod> -n <ns> -o "
+     "jsonpath='{.metadata.annotations}'` (expect prometheus.io/port \"15020\"); list the targets "
+     "and their labels: `curl -s <prometheus>/api/v1/targets | jq '.data.activeTargets[].labels'`; "
+     "look for the pod among the dropped ones: `curl -s "
+     "'<prometheus>/api/v1/targets?state=dropped'`; "
+     "with the Prometheus Operator, add a PodMonitor selecting the `-envoy-prom` port (15090)."},
+    {HintId::kTargetStale, "HFI603", kError, kFailed, kPrometheus,
+     "Prometheus target not scraped recently",
+     "The target's last scrape is older than `--max-scrape-age` (2m by default), or it was never "
+     "scraped: Prometheus is overloaded, the scrape interval is longer than the limit, the "
+     "server's clock is off, or the target was only just discovered. Its series are as old as the "
+     "last scrape, and five minutes after it they disappear from instant queries (staleness).",
+     "Compare the target's `lastScrape` and `scrapeInterval`: `curl -s "
+     "<prometheus>/api/v1/targets | jq '.data.activeTargets[] | {scrapeUrl, lastScrape, "
+     "scrapeInterval}'`; see how long the scrapes take: `curl -s "
+     "<prometheus>/api/v1/query --data-urlencode 'query=scrape_duration_seconds{pod=\"<pod>\"}'`; "
+     "raise "
+     "`--max-scrape-age` when the interval is long on purpose."},
+    {HintId::kHistogramIncompleteInPrometheus, "HFI604", kError, kFailed, kPrometheus,
+     "Histogram series incomplete in Prometheus",
+     "Prometheus holds only part of the delay histogram for the pod: some `_bucket` series (the "
+     "`le=\"+Inf\"` one among them), `_sum` or `_count` are missing, while the sidecar serves "
+     "all of them (or was not scraped to compare). A `metric_relabel_configs` rule dropping by "
+     "name or by `le`, a `sample_limit` or `label_limit`, or a recording pipeline that keeps only "
+     "some series does this; `histogram_quantile()` and rates over `_count` then give wrong or no "
+     "answers.",
+     "Find the rule in the scrape job: `curl -s <prometheus>/api/v1/status/config | grep -n -A5 "
+     "metric_relabel_configs`; check the series Prometheus has: `curl -s "
+     "'<prometheus>/api/v1/series' --data-urlencode "
+     "'match[]={__name__=~\"wasmcustom_hfi_faults_delay_duration_milliseconds.*\",pod=\"<pod>\"}'`;"
+     " "
+     "keep the whole family (`_bucket`, `_sum`, `_count`) in any keep or drop rule."},
+    {HintId::kValuesDisagree, "HFI605", kError, kFailed, kPrometheus,
+     "Prometheus values disagree with a direct scrape",
+     "For a counter Prometheus stores a value higher than the sidecar serves right now. Counters "
+     "only grow while a proxy lives and Prometheus lags the sidecar by at most one scrape "
+     "interval, so its value can be lower, never higher. Higher means the series mix more than "
+     "this sidecar: two targets scraping the pod under one label set (a duplicate job), series "
+     "of another pod merged by relabelling (`labeldrop`, a `pod` label overwritten, "
+     "`honor_labels`), or a pod restarted under the same name since the last scrape.",
+     "Look for duplicate targets of the pod: `curl -s <prometheus>/api/v1/targets | jq "
+     "'.data.activeTargets[] | select(.labels.pod==\"<pod>\") | {scrapePool, scrapeUrl}'`; "
+     "compare with the sidecar: `kubectl port-forward pod/<pod> 15000 -n <ns>` then `curl -s "
+     "localhost:15000/stats/prometheus | grep hfi_faults`; check the pod's restarts: `kubectl get "
+     "pod <pod> -n <ns>`."},
+    {HintId::kRenamedInPrometheus, "HFI606", kError, kFailed, kPrometheus,
+     "HFI series stored in Prometheus under other names",
+     "Prometheus has no `wasmcustom_hfi_faults_*` series for the pod but has series of it whose "
+     "names look like them (`..._aborts_total`, `..._delays_total`, "
+     "`..._delay_duration_milliseconds`): a `metric_relabel_configs` rule rewrites `__name__`, so "
+     "dashboards and alerts that use the documented names see nothing.",
+     "Find the rule: `curl -s <prometheus>/api/v1/status/config | grep -n -B2 -A6 __name__`; "
+     "remove the rewrite for `wasmcustom_hfi_faults_.*`, or query the names the observed value "
+     "lists."},
 };
 
 static_assert(std::size(kHints) == static_cast<std::size_t>(HintId::kCount),

@@ -21,51 +21,58 @@ enum class Detection { kAnySource, kCluster, kPrometheus, kTraffic, kLocal };
 
 // One id per catalogue entry, in table order. Codes are grouped by hundreds:
 // 1xx names and presence, 2xx types and histogram shape, 3xx values, deltas and traffic, 4xx
-// input, 5xx deployment, cluster and the plugin in its host. 7xx belongs to the wasm inspector.
+// input, 5xx deployment, cluster and the plugin in its host, 6xx the fleet as a Prometheus server
+// sees it. 7xx belongs to the wasm inspector.
 enum class HintId {
-  kMetricMissing,           // HFI101
-  kPlainName,               // HFI102
-  kEnvoyWasmcustomName,     // HFI103
-  kEnvoyPlainName,          // HFI104
-  kClusterScopedName,       // HFI105
-  kEmbeddedTags,            // HFI106
-  kUnrecognisedName,        // HFI107
-  kNoHfiMetrics,            // HFI108
-  kWrongType,               // HFI201
-  kUntyped,                 // HFI202
-  kBoundsOutOfOrder,        // HFI203
-  kNotCumulative,           // HFI204
-  kInfBucketMissing,        // HFI205
-  kInfNotCount,             // HFI206
-  kSumOrCountMissing,       // HFI207
-  kCustomBuckets,           // HFI208
-  kBadBound,                // HFI209
-  kHistogramLags,           // HFI210
-  kHistogramAhead,          // HFI211
-  kBadCounterValue,         // HFI301
-  kExpectationFailed,       // HFI302
-  kCounterDecreased,        // HFI303
-  kDeltaFailed,             // HFI304
-  kCountersDidNotMove,      // HFI305
-  kBadHistogramValue,       // HFI306
-  kTrafficMismatch,         // HFI307
-  kNoFaultsSeen,            // HFI308
-  kUnparseable,             // HFI401
-  kEmptyInput,              // HFI402
-  kMergedOpenMetrics,       // HFI403
-  kDuplicateSeries,         // HFI404
-  kParseWarning,            // HFI405
-  kNotEnvoy,                // HFI406
-  kNoSidecar,               // HFI501
-  kPodNotRunning,           // HFI502
-  kPortForwardDenied,       // HFI503
-  kEndpointUnreachable,     // HFI504
-  kStatsMatcherRejects,     // HFI505
-  kRestartNeeded,           // HFI506
-  kBootstrapFilterIgnored,  // HFI507
-  kPluginNotLoaded,         // HFI508
-  kAbsentInPrometheus,      // HFI509
-  kPluginFailed,            // HFI510
+  kMetricMissing,                    // HFI101
+  kPlainName,                        // HFI102
+  kEnvoyWasmcustomName,              // HFI103
+  kEnvoyPlainName,                   // HFI104
+  kClusterScopedName,                // HFI105
+  kEmbeddedTags,                     // HFI106
+  kUnrecognisedName,                 // HFI107
+  kNoHfiMetrics,                     // HFI108
+  kWrongType,                        // HFI201
+  kUntyped,                          // HFI202
+  kBoundsOutOfOrder,                 // HFI203
+  kNotCumulative,                    // HFI204
+  kInfBucketMissing,                 // HFI205
+  kInfNotCount,                      // HFI206
+  kSumOrCountMissing,                // HFI207
+  kCustomBuckets,                    // HFI208
+  kBadBound,                         // HFI209
+  kHistogramLags,                    // HFI210
+  kHistogramAhead,                   // HFI211
+  kBadCounterValue,                  // HFI301
+  kExpectationFailed,                // HFI302
+  kCounterDecreased,                 // HFI303
+  kDeltaFailed,                      // HFI304
+  kCountersDidNotMove,               // HFI305
+  kBadHistogramValue,                // HFI306
+  kTrafficMismatch,                  // HFI307
+  kNoFaultsSeen,                     // HFI308
+  kUnparseable,                      // HFI401
+  kEmptyInput,                       // HFI402
+  kMergedOpenMetrics,                // HFI403
+  kDuplicateSeries,                  // HFI404
+  kParseWarning,                     // HFI405
+  kNotEnvoy,                         // HFI406
+  kNoSidecar,                        // HFI501
+  kPodNotRunning,                    // HFI502
+  kPortForwardDenied,                // HFI503
+  kEndpointUnreachable,              // HFI504
+  kStatsMatcherRejects,              // HFI505
+  kRestartNeeded,                    // HFI506
+  kBootstrapFilterIgnored,           // HFI507
+  kPluginNotLoaded,                  // HFI508
+  kAbsentInPrometheus,               // HFI509
+  kPluginFailed,                     // HFI510
+  kTargetDown,                       // HFI601
+  kNoTarget,                         // HFI602
+  kTargetStale,                      // HFI603
+  kHistogramIncompleteInPrometheus,  // HFI604
+  kValuesDisagree,                   // HFI605
+  kRenamedInPrometheus,              // HFI606
   kCount,
 };
 

@@ -31,12 +31,17 @@ TEST(Hints, CodesAreUniqueWellFormedAndGroupedByHundreds) {
     EXPECT_TRUE(codes.insert(hint.code).second) << hint.code << " appears twice";
     ASSERT_TRUE(std::regex_match(std::string(hint.code), std::regex("HFI[1-9][0-9]{2}")))
         << hint.code;
-    // 7xx belongs to the wasm inspector; 6xx and 8xx+ have no meaning here yet.
+    // 7xx belongs to the wasm inspector; 8xx+ have no meaning here yet.
     char group = hint.code[3];
-    EXPECT_TRUE(group >= '1' && group <= '5') << hint.code << " is outside the 1xx-5xx groups";
+    EXPECT_TRUE(group >= '1' && group <= '6') << hint.code << " is outside the 1xx-6xx groups";
     if (group == '5') {
       EXPECT_NE(hint.detection, Detection::kAnySource)
           << hint.code << ": 5xx is for what only a cluster or Prometheus can show";
+    }
+    if (group == '6') {
+      EXPECT_EQ(hint.detection, Detection::kPrometheus) << hint.code
+                                                        << ": 6xx is the Prometheus "
+                                                           "view of the fleet";
     }
   }
 }

@@ -116,6 +116,8 @@ std::string_view SourceKindName(SourceKind kind) {
       return "pod";
     case SourceKind::kTraffic:
       return "traffic";
+    case SourceKind::kPrometheus:
+      return "prometheus";
   }
   return "file";
 }

@@ -17,9 +17,10 @@ namespace hfi::verify {
 enum class SourceKind {
   kFile,
   kStdin,
-  kLocal,    // the embedded sidecar of `verify --local`, scraped over HTTP
-  kPod,      // a pod's sidecar in a cluster, reached through kubectl
-  kTraffic,  // the requests a cluster run sent, checked against all its pods' counters
+  kLocal,       // the embedded sidecar of `verify --local`, scraped over HTTP
+  kPod,         // a pod's sidecar in a cluster, reached through kubectl
+  kTraffic,     // the requests a cluster run sent, checked against all its pods' counters
+  kPrometheus,  // a pod (or target) as a Prometheus server holds its series
 };
 
 // Requests sent to the source during the run and what their responses showed. A response is
@@ -84,6 +85,7 @@ struct Report {
 int ExitSeverityRank(ExitCode code);
 
 std::string_view CheckStatusName(CheckStatus status);  // "pass", "fail", "warn", "skip"
-std::string_view SourceKindName(SourceKind kind);      // "file", "stdin", "local", "pod", "traffic"
+// "file", "stdin", "local", "pod", "traffic", "prometheus"
+std::string_view SourceKindName(SourceKind kind);
 
 }  // namespace hfi::verify

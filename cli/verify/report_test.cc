@@ -74,6 +74,7 @@ TEST(Report, Names) {
   EXPECT_EQ(SourceKindName(SourceKind::kStdin), "stdin");
   EXPECT_EQ(SourceKindName(SourceKind::kPod), "pod");
   EXPECT_EQ(SourceKindName(SourceKind::kTraffic), "traffic");
+  EXPECT_EQ(SourceKindName(SourceKind::kPrometheus), "prometheus");
   EXPECT_LT(ExitSeverityRank(ExitCode::kChecksFailed), ExitSeverityRank(ExitCode::kEnvironment));
   EXPECT_LT(ExitSeverityRank(ExitCode::kEnvironment), ExitSeverityRank(ExitCode::kInvalidInput));
 }

@@ -6,7 +6,7 @@ namespace hfi::verify {
 
 ScrapeIndex::ScrapeIndex(const prom::ParseResult& result) : result_(&result) {
   for (const prom::Family& family : result.families) {
-    for (const prom::Sample& sample : family.samples) {
+    for (const prom::Sample& sample : family.samples()) {
       if (std::optional<NameMatch> match = ClassifyName(sample.name)) {
         hits_.push_back(Hit{&family, &sample, *match});
       }

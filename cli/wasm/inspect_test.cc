@@ -548,6 +548,9 @@ TEST(InspectTest, CheckTableIsCompleteAndStable) {
     EXPECT_EQ(info.code, "HFI7" + std::string(i + 1 < 10 ? "0" : "") + std::to_string(i + 1));
     EXPECT_TRUE(codes.insert(info.code).second);
     EXPECT_FALSE(info.title.empty());
+    // The man page prints these as the code's cause and fix.
+    EXPECT_GT(info.why.size(), 40u) << info.code;
+    EXPECT_GT(info.fix.size(), 20u) << info.code;
   }
 }
 

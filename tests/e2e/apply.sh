@@ -141,11 +141,11 @@ scenario <<'JSON'
   "pods": [{"namespace": "demo", "deployment": "frontend"}]
 }
 JSON
-run apply "${FLAGS[@]}" --wait --timeout 2s
+run apply "${FLAGS[@]}" --wait --timeout 3s
 expect_status 2 "rollout hangs"
 expect_stdout '^deployment\.apps/frontend rolling out: pod template changed \(not rolled out in time\)$'
-expect_stderr '^hfi-metrics: deployment/frontend: not rolled out within 2s \(--timeout\) \(see kubectl rollout status deployment/frontend -n demo and kubectl describe deployment/frontend -n demo\)$'
-run apply "${FLAGS[@]}" --wait --timeout 1s -o json
+expect_stderr '^hfi-metrics: deployment/frontend: not rolled out within 3s \(--timeout\) \(see kubectl rollout status deployment/frontend -n demo and kubectl describe deployment/frontend -n demo\)$'
+run apply "${FLAGS[@]}" --wait --timeout 2s -o json
 expect_status 2 "rollout hangs, -o json"
 json_check 'd["exitCode"] == 2 and d["workloads"][0]["rollout"] == "timed-out"' "timed-out in JSON"
 

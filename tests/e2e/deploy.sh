@@ -99,9 +99,9 @@ grep -q '^\[2/3\]' "$ERR" && fail "apply ran after a failed build"
 
 # apply: the rollout never finishes, nothing verified.
 scenario_124 hang
-run "${DEPLOY[@]}" --timeout 1s
+run "${DEPLOY[@]}" --timeout 4s
 expect_status 2 "rollout hangs"
-expect_stderr '^hfi-metrics: deployment/frontend: not rolled out within 1s \(--timeout\)'
+expect_stderr '^hfi-metrics: deployment/frontend: not rolled out within 4s \(--timeout\)'
 [ -s "$OUT" ] && fail "stdout not empty when apply failed"
 expect_no_call '^port-forward'
 expect_no_kubectl_left

@@ -37,7 +37,7 @@ OUT=$PAGE
 for command in $("$HFI_METRICS" __complete -- ""); do
   expect_stdout "^\.SS \"hfi\\\\-metrics $command\"\$"
 done
-for flag in output no-color quiet verbose kubectl kubeconfig context; do
+for flag in output no-color quiet verbose kubectl kubeconfig context timeout; do
   expect_stdout "\\\\fB\\\\-\\\\-${flag//-/\\\\-}\\\\fR"
 done
 for code in 0 1 2 3 64 130; do
@@ -51,6 +51,10 @@ codes=$(grep -ohE '"HFI[0-9]{3}"' "$HFI_SOURCE_DIR/cli/verify/hints.cc" "$HFI_SO
 for code in $codes; do
   expect_stdout "^\\\\fB$code\\\\fR: "
 done
+# The 7xx codes carry their cause and fix too, not only a title.
+expect_stdout '^\\fICause:\\fR The file does not start with the WebAssembly magic'
+[ "$(grep -c '^\\fICause:\\fR' "$PAGE")" -ge "$(echo "$codes" | wc -l)" ] ||
+  fail "fewer Cause paragraphs than hint codes"
 # Hidden commands stay out.
 expect_no_stdout '^\.(SS|B) "hfi\\\\-metrics __'
 finish

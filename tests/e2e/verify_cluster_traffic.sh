@@ -13,7 +13,9 @@ write_scenario <<EOF
   "deployments": [{"name": "frontend", "namespace": "demo"}],
   "pods": [
     {"namespace": "demo", "deployment": "frontend", "admin": "${SIDECAR_ADMIN[0]}"},
-    {"namespace": "demo", "deployment": "frontend", "admin": "${SIDECAR_ADMIN[1]}"}
+    {"namespace": "demo", "deployment": "frontend", "admin": "${SIDECAR_ADMIN[1]}"},
+    {"namespace": "demo", "name": "curl-0", "labels": {"app": "curl"}, "shell": true},
+    {"namespace": "demo", "name": "plain-0", "labels": {"app": "plain"}}
   ]
 }
 EOF
@@ -35,6 +37,28 @@ expect_status 1 "traffic through a proxy outside the selection"
 expect_json
 report_check '"HFI307" in codes("traffic")' "HFI307 on the traffic source"
 expect_no_kubectl_left
+
+# --traffic-from: the same requests sent by curl inside a pod (kubectl exec), split over two execs.
+run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[0]}/api/items" \
+  --traffic-from curl-0 --requests 24 --concurrency 2 -o json
+expect_status 0 "traffic from a pod"
+expect_json
+report_check 'src("traffic")["traffic"]["sent"] == 24' "24 requests sent from the pod"
+report_check '0 < src("traffic")["traffic"]["aborted"] < 24' "some, not all, aborted (50 %)"
+report_check 'codes("traffic") == []' "the counters' increase equals the aborts seen from the pod"
+[ "$(grep -c '"exec".*"curl-0"' "$FAKE_KUBECTL_LOG")" -eq 2 ] ||
+  fail "two kubectl exec into curl-0 expected: $(grep -c '"exec"' "$FAKE_KUBECTL_LOG")"
+expect_no_kubectl_left
+
+# A pod without sh: one line naming the pod and what to use instead; no traffic, exit 2.
+run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[0]}/api/items" \
+  --traffic-from plain-0 --requests 4
+expect_status 2 "traffic from a pod without a shell"
+expect_stderr '^hfi-metrics: --traffic-from plain-0: .*executable file not found.* \(use a pod whose default container has sh and curl, e\.g\. Istio.s samples/curl\)$'
+expect_no_kubectl_left
+run_cluster verify -n demo -l app=frontend --traffic-from curl-0
+expect_status 64 "--traffic-from without --traffic"
+expect_stderr '^hfi-metrics: --traffic-from: needs --traffic URL'
 
 # --traffic belongs to the cluster mode.
 run verify --file "$HFI_TEST_DATA/verify/healthy.prom" --traffic http://127.0.0.1:1/

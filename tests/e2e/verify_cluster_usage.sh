@@ -46,7 +46,7 @@ web-1 -l app=web|--selector: cannot be combined with pod names
 -n demo --file $F|--namespace: names the namespace of pods or of the embedded sidecar
 --concurrency 4 --file $F|--concurrency: applies only to --local and to pods
 --requests 5 -l app=web|--requests: applies only to --local and --traffic
--l app=web --pod-timeout 10|--pod-timeout: '10' is not a duration
+-l app=web --pod-timeout 10x|--pod-timeout: '10x' is not a duration
 -l app=web --pod-timeout 0s|--pod-timeout: '0s' is out of range
 -l app=web --forward-timeout 2h|--forward-timeout: '2h' is out of range
 -l app=web --forward-timeout soon|--forward-timeout: 'soon' is not a duration

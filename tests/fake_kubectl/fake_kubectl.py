@@ -990,6 +990,7 @@ class World:
             raise Fail("error: FAKE_KUBECTL_SCENARIO: pod %s: exec %r: want ok, forbidden or hang"
                        % (p.name, p.exec))
         p.exec_delay_ms = int(spec.get("exec_delay_ms", 0))
+        p.shell = bool(spec.get("shell", False))
         p.app_container = spec.get("container", p.owner.container if p.owner else "app")
         p.app_image = p.owner.image if p.owner else spec.get("image", DEFAULT_APP_IMAGE)
         p.hash = p.owner.initial_hash if p.owner else None
@@ -1994,6 +1995,17 @@ def run_in_proxy(pod, command):
     return None
 
 
+def run_in_app(pod, command):
+    """The application container: sh (and curl) when the scenario says it has a shell; the
+    command runs here, where loopback URLs reach the test's embedded sidecars."""
+    if not pod.shell or command[0] not in ("sh", "/bin/sh"):
+        return None
+    import subprocess
+    done = subprocess.run(["/bin/sh"] + command[1:], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
+
+
 def cmd_exec(world, args):
     pos = args.positionals[1:]
     if not pos:
@@ -2030,7 +2042,8 @@ def cmd_exec(world, args):
         sleep_forever()
     if pod.exec_delay_ms:
         time.sleep(pod.exec_delay_ms / 1000.0)
-    result = run_in_proxy(pod, args.command) if container == "istio-proxy" else None
+    result = (run_in_proxy(pod, args.command) if container == "istio-proxy"
+              else run_in_app(pod, args.command))
     if result is None:
         raise Fail(oci_not_found(pod.name + container, args.command[0]))
     code, stdout, stderr = result

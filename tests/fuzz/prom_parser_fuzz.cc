@@ -76,14 +76,16 @@ void Check(std::string_view text, hfi::prom::Mode mode, bool filtered) {
   for (const Family& f : result.families) {
     if (!names.insert(f.name).second)
       Violation("family listed twice", f.name);
-    for (const Sample& s : f.samples) {
+    for (const Sample& s : f.samples()) {
       if (s.line < 1 || s.line > lines.size())
         Violation("sample line out of range", s.name);
     }
-    kept += f.samples.size();
-    if (!f.samples.empty() && f.model.name != f.name)
+    kept += f.samples().size();
+    if (f.sample_count() != f.samples().size())
+      Violation("sample count", f.name);
+    if (!f.samples().empty() && f.model().name != f.name)
       Violation("model name", f.name);
-    if (f.model.metric.size() > f.samples.size())
+    if (f.model().metric.size() > f.samples().size())
       Violation("more series than samples", f.name);
   }
   if (kept > result.samples)

@@ -1,0 +1,36 @@
+// serve's HTTP side on one port: /metrics through prometheus-cpp's exposer, /healthz beside it.
+#pragma once
+
+#include <prometheus/collectable.h>
+
+#include <memory>
+#include <string>
+
+#include "serve/health.h"
+
+namespace prometheus {
+class Exposer;
+}
+
+namespace hfi::serve {
+
+class Endpoint {
+ public:
+  // `bind`: "HOST:PORT" as civetweb takes it ("127.0.0.1:9464", "[::1]:0"; port 0 for a free
+  // one). Throws EnvironmentError naming `bind` when it cannot listen there.
+  Endpoint(const std::string& bind, std::shared_ptr<prometheus::Collectable> metrics,
+           std::shared_ptr<const Health> health);
+  // Stops accepting and waits for the requests being answered.
+  ~Endpoint();
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+
+  int port() const { return port_; }  // as bound: the real one when 0 was asked for
+
+ private:
+  std::shared_ptr<prometheus::Collectable> metrics_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+};
+
+}  // namespace hfi::serve
