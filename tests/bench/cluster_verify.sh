@@ -22,7 +22,9 @@ command -v python3 >/dev/null 2>&1 || { echo "$0: python3 is needed" >&2; exit 2
 PODS=${BENCH_PODS:-200}
 DELAY_MS=${BENCH_DELAY_MS:-200}
 SIDECARS=${BENCH_SIDECARS:-4}
-PYTHON=${FAKE_KUBECTL_PYTHON:-$(command -v python3)}
+# The interpreter itself, not a version manager's shim in front of it (pyenv, asdf): a shim
+# re-resolves the version on every call, which would be most of a kubectl call's cost.
+PYTHON=${FAKE_KUBECTL_PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
 FAKE=$(cd "$(dirname "$0")/../fake_kubectl" && pwd)/kubectl
 
 TMP=$(mktemp -d)
@@ -42,8 +44,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The fake kubectl run by the chosen interpreter (exec keeps the pid hfi-metrics started).
-printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$PYTHON" "$FAKE" >"$TMP/kubectl"
+# The fake kubectl run by the chosen interpreter (exec keeps the pid hfi-metrics started), with -S:
+# it needs only the standard library, and site-packages' .pth hooks (some import certifi and
+# more) would otherwise run on every call.
+printf '#!/bin/sh\nexec "%s" -S "%s" "$@"\n' "$PYTHON" "$FAKE" >"$TMP/kubectl"
 chmod +x "$TMP/kubectl"
 export FAKE_KUBECTL_SCENARIO=$TMP/scenario.json FAKE_KUBECTL_PIDDIR=$TMP/pids
 unset FAKE_KUBECTL_LOG FAKE_KUBECTL_STATE HFI_KUBECTL
