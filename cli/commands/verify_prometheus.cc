@@ -1,15 +1,12 @@
 #include "commands/verify_prometheus.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "commands/progress.h"
@@ -23,6 +20,7 @@
 #include "util/errors.h"
 #include "util/file.h"
 #include "util/interrupt.h"
+#include "util/parallel.h"
 #include "util/terminal.h"
 
 namespace hfi {
@@ -200,61 +198,44 @@ std::vector<std::optional<promapi::DirectScrape>> ScrapeUrls(net::HttpClient& ht
                                                              std::chrono::milliseconds timeout,
                                                              std::size_t concurrency) {
   std::vector<std::optional<promapi::DirectScrape>> direct(plan.pods.size());
-  std::vector<std::size_t> todo;
+  std::vector<std::size_t> chosen;
   for (std::size_t i = 0; i < plan.pods.size(); ++i) {
     if (plan.pods[i].scrape && plan.pods[i].target)
-      todo.push_back(i);
+      chosen.push_back(i);
   }
-  std::atomic<std::size_t> next{0};
-  std::mutex mutex;
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t n = next++;
-      if (n >= todo.size() || Interrupted())
-        return;
-      const std::size_t i = todo[n];
-      net::HttpRequest request;
-      request.url = plan.pods[i].target->scrape_url;
-      request.timeout = timeout;
-      request.connect_timeout = std::min(timeout, std::chrono::milliseconds(5'000));
-      promapi::DirectScrape scrape;
-      std::string log;
-      try {
-        net::HttpResponse response = http.Fetch(request);
-        log = "HTTP " + std::to_string(response.status) + ", " +
+  std::mutex mutex;  // guards the log lines
+  ForEachIndex(
+      chosen.size(), concurrency,
+      [&](std::size_t n) {
+        const std::size_t i = chosen[n];
+        net::HttpRequest request;
+        request.url = plan.pods[i].target->scrape_url;
+        request.timeout = timeout;
+        request.connect_timeout = std::min(timeout, std::chrono::milliseconds(5'000));
+        promapi::DirectScrape scrape;
+        std::string log;
+        try {
+          net::HttpResponse response = http.Fetch(request);
+          log =
+              "HTTP " + std::to_string(response.status) + ", " +
               std::to_string(
                   std::chrono::duration_cast<std::chrono::milliseconds>(response.elapsed).count()) +
               " ms";
-        if (response.status == 200 && !response.body.empty())
-          scrape.body = std::move(response.body);
-        else
-          scrape.error = "HTTP " + std::to_string(response.status) + " from " + request.url;
-      } catch (const InterruptedError&) {
-        return;
-      } catch (const EnvironmentError& e) {
-        scrape.error = e.reason();
-        log = e.reason();
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      if (global.verbose > 0)
-        LogLine("GET " + request.url + ": " + log);
-      direct[i] = std::move(scrape);
-    }
-  };
-  const std::size_t threads =
-      std::clamp<std::size_t>(concurrency, 1, std::max<std::size_t>(1, todo.size()));
-  std::vector<std::thread> pool;
-  try {
-    for (std::size_t t = 0; t < threads && t < todo.size(); ++t)
-      pool.emplace_back(worker);
-  } catch (const std::system_error& e) {
-    if (pool.empty())
-      throw EnvironmentError("verify", std::string("cannot start a thread: ") + e.what());
-  }
-  for (std::thread& thread : pool)
-    thread.join();
-  if (Interrupted())
-    throw InterruptedError("verify");
+          if (response.status == 200 && !response.body.empty())
+            scrape.body = std::move(response.body);
+          else
+            scrape.error = "HTTP " + std::to_string(response.status) + " from " + request.url;
+        } catch (const EnvironmentError& e) {
+          scrape.error = e.reason();
+          log = e.reason();
+        }
+        if (global.verbose > 0) {
+          std::lock_guard<std::mutex> lock(mutex);
+          LogLine("GET " + request.url + ": " + log);
+        }
+        direct[i] = std::move(scrape);  // each index is written by one thread only
+      },
+      "verify");
   return direct;
 }
 

@@ -2,17 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "commands/progress.h"
@@ -31,6 +26,7 @@
 #include "util/file.h"
 #include "util/interrupt.h"
 #include "util/output.h"
+#include "util/parallel.h"
 #include "util/terminal.h"
 
 namespace hfi {
@@ -142,60 +138,38 @@ local::TrafficTally SendClusterTraffic(net::HttpClient& client, const GlobalOpti
   local::TrafficTally tally;
   std::mutex mutex;  // guards tally, finished and the progress and log lines
   std::size_t finished = 0;
-  std::atomic<std::size_t> next{0};
-
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t index = next++;
-      if (index >= flags.requests || Interrupted())
-        return;
-      net::HttpRequest request;
-      request.url = flags.traffic;
-      request.timeout = kTrafficRequestTimeout;
-      std::optional<net::HttpResponse> response;
-      std::string no_response;
-      try {
-        response = client.Fetch(request);
-      } catch (const InterruptedError&) {
-        return;  // Ctrl-C: nothing may leave a thread; the caller throws after the join
-      } catch (const EnvironmentError& e) {
-        no_response = e.reason();
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      if (global.verbose > 0) {
-        LogLine("GET " + request.url + ": " +
-                (response ? "HTTP " + std::to_string(response->status) +
-                                (response->Header("x-fault-injected").empty()
-                                     ? ""
-                                     : ", x-fault-injected: " +
-                                           std::string(response->Header("x-fault-injected")))
-                          : no_response));
-      }
-      if (response)
-        tally.Add(*response);
-      else
-        tally.AddNoResponse(no_response);
-      ++finished;
-      progress.Update("sending " + std::to_string(flags.requests) + " requests", finished,
-                      flags.requests);
-    }
-  };
-
-  const std::size_t threads = std::clamp<std::size_t>(flags.concurrency, 1, flags.requests);
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  try {
-    for (std::size_t i = 0; i < threads; ++i)
-      pool.emplace_back(worker);
-  } catch (const std::system_error& e) {
-    if (pool.empty())
-      throw EnvironmentError("traffic", std::string("cannot start a thread: ") + e.what());
-  }
-  for (std::thread& thread : pool)
-    thread.join();
+  ForEachIndex(
+      flags.requests, flags.concurrency,
+      [&](std::size_t) {
+        net::HttpRequest request;
+        request.url = flags.traffic;
+        request.timeout = kTrafficRequestTimeout;
+        std::optional<net::HttpResponse> response;
+        std::string no_response;
+        try {
+          response = client.Fetch(request);
+        } catch (const EnvironmentError& e) {
+          no_response = e.reason();
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        if (global.verbose > 0) {
+          const std::string mark =
+              response ? std::string(response->Header("x-fault-injected")) : "";
+          LogLine("GET " + request.url + ": " +
+                  (response ? "HTTP " + std::to_string(response->status) +
+                                  (mark.empty() ? "" : ", x-fault-injected: " + mark)
+                            : no_response));
+        }
+        if (response)
+          tally.Add(*response);
+        else
+          tally.AddNoResponse(no_response);
+        ++finished;
+        progress.Update("sending " + std::to_string(flags.requests) + " requests", finished,
+                        flags.requests);
+      },
+      "traffic");
   progress.Done();
-  if (Interrupted())
-    throw InterruptedError("verify");
   return tally;
 }
 

@@ -1,14 +1,9 @@
 #include "kube/traffic_exec.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
-#include <optional>
-#include <system_error>
-#include <thread>
 
 #include "util/errors.h"
-#include "util/interrupt.h"
+#include "util/parallel.h"
 
 namespace hfi::kube {
 namespace {
@@ -157,82 +152,51 @@ std::string CurlExitText(int code) {
 
 void SendTrafficFromPod(Kubectl& kubectl, const PodRef& pod, const PodTrafficOptions& options) {
   const std::size_t execs = std::clamp<std::size_t>(options.concurrency, 1, options.requests);
-  std::mutex mutex;  // guards the first error
-  std::optional<EnvironmentError> first_error;
-  std::atomic<bool> interrupted{false};
-
-  auto run_share = [&](std::size_t share) {
-    if (share == 0 || Interrupted())
-      return;
+  // Exec k sends its share of the requests in turn; shares differ by at most one request.
+  auto run_share = [&](std::size_t k) {
+    const std::size_t share = options.requests / execs + (k < options.requests % execs ? 1 : 0);
     const std::vector<std::string> args =
         TrafficExecArgs(pod, options.url, share, options.request_timeout);
     // Every request may take its whole limit; kubectl itself gets a little on top.
     const milliseconds limit =
         options.request_timeout * static_cast<long long>(share) + std::chrono::seconds(30);
     const KubectlResult result = kubectl.Run(args, limit);
-    if (result.end == KubectlResult::End::kInterrupted) {
-      interrupted = true;
-      return;
-    }
-    std::vector<ExecResponse> outcomes = ParseTrafficOutput(result.out);
+    if (result.end == KubectlResult::End::kInterrupted)
+      return;  // ForEachIndex throws InterruptedError once every exec is back
+    const std::vector<ExecResponse> outcomes = ParseTrafficOutput(result.out);
     const bool no_curl = !outcomes.empty() && std::all_of(outcomes.begin(), outcomes.end(),
                                                           [](const ExecResponse& outcome) {
                                                             return outcome.curl_exit == 127;
                                                           });
-    if (outcomes.empty() || no_curl) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (first_error)
-        return;
-      const std::string command = "kubectl exec " + PodName(pod) + " -- sh -c 'curl ...'";
-      if (no_curl) {
-        first_error.emplace("--traffic-from " + pod.name, "the pod's container has no curl",
-                            "use a pod whose default container has sh and curl, e.g. Istio's "
-                            "samples/curl");
-        return;
-      }
+    const std::string subject = "--traffic-from " + pod.name;
+    const std::string use_curl_pod =
+        "use a pod whose default container has sh and curl, e.g. Istio's samples/curl";
+    if (no_curl)
+      throw EnvironmentError(subject, "the pod's container has no curl", use_curl_pod);
+    if (outcomes.empty()) {
       const KubectlFailure failure = ClassifyFailure(result);
-      std::string hint = "check: " + command;
-      if (failure.kind == KubectlFailure::Kind::kForbidden)
+      std::string hint = "check: kubectl exec " + PodName(pod) + " -- sh -c 'curl ...'";
+      if (failure.kind == KubectlFailure::Kind::kForbidden) {
         hint = "grant '" + failure.verb + " " + failure.resource +
-               "' (kubectl auth can-i create "
-               "pods/exec" +
+               "' (kubectl auth can-i create pods/exec" +
                (pod.namespace_name.empty() ? "" : " -n " + pod.namespace_name) + ")";
-      else if (failure.message.find("executable file not found") != std::string::npos)
-        hint = "use a pod whose default container has sh and curl, e.g. Istio's samples/curl";
-      first_error.emplace(
-          "--traffic-from " + pod.name,
-          failure.message.empty() ? "kubectl exec sent no request" : failure.message, hint);
-      return;
+      } else if (failure.message.find("executable file not found") != std::string::npos) {
+        hint = use_curl_pod;
+      }
+      throw EnvironmentError(
+          subject, failure.message.empty() ? "kubectl exec sent no request" : failure.message,
+          hint);
     }
     for (const ExecResponse& outcome : outcomes)
       options.on_response(outcome);
     // Requests the exec never reported (cut short) count as without response.
-    for (std::size_t k = outcomes.size(); k < share; ++k) {
+    for (std::size_t n = outcomes.size(); n < share; ++n) {
       ExecResponse lost;
       lost.no_response = result.ok() ? "not reported by the exec" : "the exec ended early";
       options.on_response(lost);
     }
   };
-
-  std::vector<std::thread> threads;
-  threads.reserve(execs);
-  try {
-    for (std::size_t k = 0; k < execs; ++k) {
-      // Shares differ by at most one request.
-      const std::size_t share = options.requests / execs + (k < options.requests % execs ? 1 : 0);
-      threads.emplace_back(run_share, share);
-    }
-  } catch (const std::system_error& e) {
-    for (std::thread& thread : threads)
-      thread.join();
-    throw EnvironmentError("--traffic-from", std::string("cannot start a thread: ") + e.what());
-  }
-  for (std::thread& thread : threads)
-    thread.join();
-  if (interrupted || Interrupted())
-    throw InterruptedError("kubectl exec " + PodName(pod));
-  if (first_error)
-    throw *first_error;
+  ForEachIndex(execs, execs, run_share, "kubectl exec " + PodName(pod));
 }
 
 }  // namespace hfi::kube

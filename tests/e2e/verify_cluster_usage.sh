@@ -57,6 +57,11 @@ web-1 -l app=web|--selector: cannot be combined with pod names
 -l app=web --concurrency 0|usage
 -l app=web --concurrency 65|usage
 -l app=web --traffic http://frontend.demo/ --requests 0|usage
+-l app=web --traffic-from curl-0|--traffic-from: needs --traffic URL
+-l app=web --traffic http://frontend.demo/ --traffic-from demo/curl/0|--traffic-from: 'demo/curl/0' is not POD or NS/POD
+-l app=web --traffic http://frontend.demo/ --traffic-from /curl-0|--traffic-from: '/curl-0' is not POD or NS/POD
+-A -l app=web --traffic http://frontend.demo/ --traffic-from curl-0|--traffic-from: needs the pod's namespace with --all-namespaces
+--traffic-from curl-0 --file $F|--traffic-from: applies only to pods in a cluster
 EOF
 
 # The flags accepted, right up to kubectl: an empty selection is exit 2 with the command that
