@@ -22,6 +22,11 @@ std::optional<TextPosition> FindStrayComma(std::string_view text) {
   std::size_t line = 1, column = 0, indent = 0;
   bool line_start = true;  // only spaces so far on this line
   char prev = '\n';
+  // A plain scalar outside flow collections goes on over the following lines indented deeper than
+  // the line it started on; their first character is then scalar text, not an indicator (a quote
+  // there is literal and opens nothing).
+  std::size_t plain_indent = 0;
+  bool plain_may_continue = false;
 
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -32,8 +37,10 @@ std::optional<TextPosition> FindStrayComma(std::string_view text) {
       indent = 0;
       line_start = true;
       comment = token = false;
-      if (depth == 0)
+      if (depth == 0) {
+        plain_may_continue = plain;
         plain = false;
+      }
       prev = c;
       continue;
     }
@@ -48,6 +55,11 @@ std::optional<TextPosition> FindStrayComma(std::string_view text) {
         comment = true;  // block scalar content: skip the line
       else
         in_block = false;
+      if (plain_may_continue && indent > plain_indent && c != '#')
+        plain = true;
+      else if (depth == 0)
+        plain_indent = indent;
+      plain_may_continue = false;
     }
     if (comment)
       continue;

@@ -36,6 +36,10 @@ TEST(FindStrayComma, CommaTokensOutsideFlowCollections) {
   ExpectStray("a: ,\n", 1, 4);
   ExpectStray("- ,\n", 1, 3);
   ExpectStray(std::string("&\x01\0\0y\x01\0,,,\n *a\n", 13), 1, 8);
+  // A quote that starts a deeper-indented line continues a plain scalar: it is text, not the
+  // start of a quoted scalar that would hide the ',' token after the comment (values_fuzz).
+  ExpectStray("l\n  '& # OCIe   kind: oc dginName: hfi\n    ,phast-injion\n", 3, 5);
+  ExpectStray("key: a\n  \"b # note\n  ,\n", 3, 3);
 }
 
 // Commas that belong to something: flow collections, quoted and plain scalars, comments, block
@@ -52,6 +56,8 @@ TEST(FindStrayComma, CommasThatBelongToSomething) {
   ExpectClean("folded: >-\n    , folded\nnext: 1\n");
   ExpectClean("%YAML 1.2\n---\na: b\n");
   ExpectClean("- a, b\n- c\n");
+  ExpectClean("key: a long\n  'continued, line\nnext: 1\n");
+  ExpectClean("key: 'quoted, across\n  lines, too'\nnext: 1\n");
   ExpectClean("");
 }
 
