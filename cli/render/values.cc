@@ -107,33 +107,28 @@ class FileReader {
   FileReader(std::string file, RawValues& raw) : file_(std::move(file)), raw_(raw) {}
 
   void Read(std::string_view text) {
-    std::vector<YAML::Node> docs;
+    YAML::Node root;
     try {
-      if (const auto control = FindControlCharacter(text)) {
-        throw InputError(
-            file_ + ":" + std::to_string(control->line) + ":" + std::to_string(control->column),
-            "not valid YAML: a control character",
-            "a values file is UTF-8 text; remove the character");
+      if (const auto control = FindControlCharacter(text))
+        throw InputError(Where(*control), "not valid YAML: a control character",
+                         "a values file is UTF-8 text; remove the character");
+      if (const auto second = FindSecondDocument(text)) {
+        const std::string_view rest = text.substr(std::min(second->offset, text.size()));
+        if (rest.starts_with(","))
+          throw InputError(Where(*second), "not valid YAML: ',' outside a flow collection",
+                           "quote the value, or put the list in [ ]");
+        throw InputError(Where(*second), "a second YAML document",
+                         "the values file is one document; remove the '---' and what follows");
       }
-      if (const auto comma = FindStrayComma(text)) {
-        throw InputError(
-            file_ + ":" + std::to_string(comma->line) + ":" + std::to_string(comma->column),
-            "not valid YAML: ',' outside a flow collection",
-            "quote the value, or put the list in [ ]");
-      }
-      docs = YAML::LoadAll(std::string(text));
+      root = YAML::Load(std::string(text));
     } catch (const YAML::ParserException& e) {
       Origin at{file_, "", "", e.mark.line + 1, e.mark.column + 1};
       throw InputError(file_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
                        "not valid YAML: " + detail::Printable(e.msg),
                        "the values file is one YAML mapping");
     }
-    if (docs.empty() || docs[0].IsNull())
+    if (root.IsNull())
       return;  // an empty file sets nothing: every value comes from flags
-    if (docs.size() > 1)
-      Reject(At("(document 2)", docs[1].Mark()), "a second YAML document",
-             "the values file is one document; remove the '---' and what follows");
-    const YAML::Node& root = docs[0];
     Mapping(root, "",
             {"namespace", "name", "selector", "workloads", "policy", "plugin", "istio", "stats"});
     raw_.namespace_name = Scalar(root, "", "namespace");
@@ -165,6 +160,10 @@ class FileReader {
   }
 
  private:
+  std::string Where(const TextPosition& at) const {
+    return file_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  }
+
   Origin At(const std::string& key, const YAML::Mark& mark) const {
     if (mark.is_null())
       return Origin{file_, key, "", 0, 0};

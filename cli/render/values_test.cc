@@ -237,7 +237,7 @@ TEST(ValuesErrorTest, NotYaml) {
             "hfi-metrics: v.yaml:2:9: not valid YAML: end of sequence flow not found (the values "
             "file is one YAML mapping) [3]");
   EXPECT_EQ(ErrorOf("namespace: a\n---\nnamespace: b\n"),
-            "hfi-metrics: v.yaml:3:1: (document 2): a second YAML document (the values file is "
+            "hfi-metrics: v.yaml:2:1: a second YAML document (the values file is "
             "one document; remove the '---' and what follows) [3]");
 }
 

@@ -1,7 +1,8 @@
-// Text that Debian's yaml-cpp 0.7 cannot be trusted with. Its parser never returns, allocating
-// without bound, when a ',' token appears outside a flow collection (a document that starts with
-// ',', or `"x" ,`, or `&a ,`). Such text is not valid YAML anyway, so the values loader refuses it
-// before yaml-cpp sees it (found by tests/fuzz/values_fuzz).
+// Reading YAML safely with Debian's yaml-cpp 0.7. Its LoadAll never returns on a token that no
+// block node consumes (a ',' outside a flow collection, as in `"x" ,`): each pass starts another
+// empty document at the same place, allocating without bound (found by tests/fuzz/values_fuzz).
+// Every single document parse does return, so the loader counts documents through yaml-cpp's own
+// event parser, stopping at the second, and then loads the first.
 #pragma once
 
 #include <cstddef>
@@ -12,12 +13,13 @@ namespace hfi::render {
 
 struct TextPosition {
   std::size_t line = 0, column = 0;  // 1-based
+  std::size_t offset = 0;            // 0-based byte offset
 };
 
-// The first ',' that is outside every flow collection, quoted scalar, comment and block scalar and
-// not inside a plain scalar; nullopt when there is none. A plain scalar continued on a line that
-// starts with ',' is reported too: rare, and a false alarm costs only quoting the value.
-std::optional<TextPosition> FindStrayComma(std::string_view text);
+// Where yaml-cpp begins the second document of the text (at its `---`, or at a token it could not
+// place in the first); nullopt for none or one document. Throws YAML::ParserException for text
+// yaml-cpp cannot parse before that point.
+std::optional<TextPosition> FindSecondDocument(std::string_view text);
 
 // The first C0 control character other than tab, line feed and carriage return, or DEL: YAML
 // allows none of them (c-printable), and yaml-cpp lexes them unpredictably.

@@ -1,64 +1,73 @@
 #include "render/yaml_guard.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <string>
 
 namespace hfi::render {
 namespace {
 
-void ExpectStray(const std::string& text, std::size_t line, std::size_t column) {
+void ExpectSecondAt(const std::string& text, std::size_t line, std::size_t column, char first) {
   SCOPED_TRACE(text);
-  const auto at = FindStrayComma(text);
+  const auto at = FindSecondDocument(text);
   ASSERT_TRUE(at.has_value());
   EXPECT_EQ(at->line, line);
   EXPECT_EQ(at->column, column);
+  ASSERT_LT(at->offset, text.size());
+  EXPECT_EQ(text[at->offset], first);
 }
 
-void ExpectClean(const std::string& text) {
-  EXPECT_FALSE(FindStrayComma(text).has_value()) << text;
+void ExpectOneDocument(const std::string& text) {
+  EXPECT_FALSE(FindSecondDocument(text).has_value()) << text;
 }
 
-// The shapes that make yaml-cpp 0.7 loop: a ',' token where a block node would be.
-TEST(FindStrayComma, CommaTokensOutsideFlowCollections) {
-  ExpectStray(",\n", 1, 1);
-  ExpectStray("  ,x\n", 1, 3);
-  ExpectStray("# comment\n,\n", 2, 1);
-  ExpectStray("---\n,\n", 2, 1);
-  ExpectStray("--- ,\n", 1, 5);
-  ExpectStray("a: 1\n---\n,\n", 3, 1);
-  ExpectStray("a: 1\n...\n,\n", 3, 1);
-  ExpectStray("&a ,\n", 1, 4);
-  ExpectStray("!!map ,\n", 1, 7);
-  ExpectStray("\"x\" ,\n", 1, 5);
-  ExpectStray("'x' ,\n", 1, 5);
-  ExpectStray("[a] ,\n", 1, 5);
-  ExpectStray("a: ,\n", 1, 4);
-  ExpectStray("- ,\n", 1, 3);
-  ExpectStray(std::string("&\x01\0\0y\x01\0,,,\n *a\n", 13), 1, 8);
-  // A quote that starts a deeper-indented line continues a plain scalar: it is text, not the
-  // start of a quoted scalar that would hide the ',' token after the comment (values_fuzz).
-  ExpectStray("l\n  '& # OCIe   kind: oc dginName: hfi\n    ,phast-injion\n", 3, 5);
-  ExpectStray("key: a\n  \"b # note\n  ,\n", 3, 3);
+// The shapes on which yaml-cpp 0.7's LoadAll never returns: a ',' token where a block node would
+// be. Each must come back, pointing at the comma.
+TEST(FindSecondDocument, CommaTokensOutsideFlowCollections) {
+  ExpectSecondAt(",\n", 1, 1, ',');
+  ExpectSecondAt("  ,x\n", 1, 3, ',');
+  ExpectSecondAt("# comment\n,\n", 2, 1, ',');
+  ExpectSecondAt("a: 1\n...\n,\n", 3, 1, ',');
+  ExpectSecondAt("&a ,\n", 1, 4, ',');
+  ExpectSecondAt("!!map ,\n", 1, 7, ',');
+  ExpectSecondAt("\"x\" ,\n", 1, 5, ',');
+  ExpectSecondAt("'x' ,\n", 1, 5, ',');
+  ExpectSecondAt("[a] ,\n", 1, 5, ',');
+  // A plain scalar at the top goes on over lines at any indentation, so the quote on line 2 is text
+  // and the ',' after the comment is a token (values_fuzz, twice).
+  ExpectSecondAt("l\n\"'& # OCIe    kind: oc dginName: hfi\n  ,phast-\n", 3, 3, ',');
+  ExpectSecondAt("l\n  '& # OCIe   kind: oc dginName: hfi\n    ,phast-injion\n", 3, 5, ',');
+}
+
+TEST(FindSecondDocument, ExplicitSecondDocuments) {
+  ExpectSecondAt("a: 1\n---\nb: 2\n", 2, 1, '-');
+  ExpectSecondAt("a: 1\n---\n", 2, 1, '-');
 }
 
 // Commas that belong to something: flow collections, quoted and plain scalars, comments, block
 // scalars; every values file the project ships is among these.
-TEST(FindStrayComma, CommasThatBelongToSomething) {
-  ExpectClean("namespace: demo\nselector: {app: frontend, tier: web}\n");
-  ExpectClean("workloads: [deployment/a, deployment/b]\n");
-  ExpectClean("nested: [{a: 1, b: [2, 3]}, x]\n");
-  ExpectClean("url: http://h/p?a=1,b=2\n");
-  ExpectClean("name: x, y\n");
-  ExpectClean("quoted: \",\"\nsingle: ',' \nescaped: \"\\\",\"\nsq: 'it''s, ok'\n");
-  ExpectClean("# a, comment\nkey: value # another, comment\n");
-  ExpectClean("text: |\n  ,starts with a comma\n  , and again\nnext: 1\n");
-  ExpectClean("folded: >-\n    , folded\nnext: 1\n");
-  ExpectClean("%YAML 1.2\n---\na: b\n");
-  ExpectClean("- a, b\n- c\n");
-  ExpectClean("key: a long\n  'continued, line\nnext: 1\n");
-  ExpectClean("key: 'quoted, across\n  lines, too'\nnext: 1\n");
-  ExpectClean("");
+TEST(FindSecondDocument, OneDocumentWithCommas) {
+  ExpectOneDocument("namespace: demo\nselector: {app: frontend, tier: web}\n");
+  ExpectOneDocument("workloads: [deployment/a, deployment/b]\n");
+  ExpectOneDocument("nested: [{a: 1, b: [2, 3]}, x]\n");
+  ExpectOneDocument("url: http://h/p?a=1,b=2\n");
+  ExpectOneDocument("name: x, y\n");
+  ExpectOneDocument("quoted: \",\"\nsingle: ',' \nescaped: \"\\\",\"\nsq: 'it''s, ok'\n");
+  ExpectOneDocument("# a, comment\nkey: value # another, comment\n");
+  ExpectOneDocument("text: |\n  ,starts with a comma\n  , and again\nnext: 1\n");
+  ExpectOneDocument("folded: >-\n    , folded\nnext: 1\n");
+  ExpectOneDocument("%YAML 1.2\n---\na: b\n");
+  ExpectOneDocument("- a, b\n- c\n");
+  ExpectOneDocument("key: a long\n  'continued, line\nnext: 1\n");
+  ExpectOneDocument("key: 'quoted, across\n  lines, too'\nnext: 1\n");
+  ExpectOneDocument("");
+}
+
+TEST(FindSecondDocument, ParseErrorsInTheFirstDocumentAreThrown) {
+  EXPECT_THROW(FindSecondDocument("a: [b\n"), YAML::ParserException);
+  EXPECT_THROW(FindSecondDocument("- ,\n"), YAML::ParserException);
+  EXPECT_THROW(FindSecondDocument("? a\n: b\n, c\n"), YAML::ParserException);
 }
 
 TEST(FindControlCharacter, OnlyTabLineFeedAndCarriageReturnPass) {
@@ -68,6 +77,7 @@ TEST(FindControlCharacter, OnlyTabLineFeedAndCarriageReturnPass) {
   ASSERT_TRUE(nul.has_value());
   EXPECT_EQ(nul->line, 2u);
   EXPECT_EQ(nul->column, 2u);
+  EXPECT_EQ(nul->offset, 6u);
   EXPECT_TRUE(FindControlCharacter("\x7f").has_value());
   EXPECT_TRUE(FindControlCharacter("\x01").has_value());
 }
