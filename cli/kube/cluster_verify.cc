@@ -581,8 +581,11 @@ verify::SourceReport TrafficReport(const std::vector<PodScrape>& before,
     }
     observed += (observed.empty() ? "" : ", ") + std::string(row.label) + value;
     if (!agrees) {
+      // The pods serve other clients too: faults beyond this run's are theirs (a warning), while
+      // fewer than seen means lost updates.
+      const bool exceeded = row.pods > 0 && row.sum > static_cast<double>(row.seen);
       Finding finding = MakeFinding(
-          HintId::kTrafficMismatch,
+          exceeded ? HintId::kTrafficExceeded : HintId::kTrafficMismatch,
           "+" + std::to_string(row.seen) + " (" + row.what + ", summed over the pods)", value);
       finding.metric = std::string(row.metric.prometheus) + row.series_suffix;
       check.findings.push_back(std::move(finding));

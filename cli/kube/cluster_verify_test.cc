@@ -745,6 +745,25 @@ TEST(TrafficReport, DisagreementIsHfi307PerSeries) {
   EXPECT_EQ(report.ExitStatus(), ExitCode::kChecksFailed);
 }
 
+// Other clients of the same pods hit faults too: more than this run saw is a warning, fewer an
+// error, each per series.
+TEST(TrafficReport, MoreThanSeenIsHfi309AWarning) {
+  const std::vector<PodScrape> before = {{"demo/a", HealthyScrape(0, 0, 0)}};
+  const std::vector<PodScrape> after = {{"demo/a", HealthyScrape(7, 3, 4)}};
+  verify::SourceReport report = TrafficReport(before, after, Sent(5, 3, 0));
+  EXPECT_THAT(Codes(report), ElementsAre("HFI309 warning", "HFI309 warning"));
+  const verify::Check& check = report.checks[1];
+  EXPECT_EQ(check.findings[0].metric, "wasmcustom_hfi_faults_aborts_total");
+  EXPECT_EQ(check.findings[0].observed, "+7");
+  EXPECT_EQ(check.findings[1].metric, "wasmcustom_hfi_faults_delay_duration_milliseconds_count");
+  EXPECT_EQ(report.ExitStatus(), ExitCode::kOk);
+
+  const std::vector<PodScrape> mixed = {{"demo/a", HealthyScrape(7, 2, 2)}};
+  report = TrafficReport(before, mixed, Sent(5, 3, 0));
+  EXPECT_THAT(Codes(report), ElementsAre("HFI309 warning", "HFI307 error", "HFI307 error"));
+  EXPECT_EQ(report.ExitStatus(), ExitCode::kChecksFailed);
+}
+
 TEST(TrafficReport, PodsNotScrapedTwiceAreLeftOutAndNamed) {
   const std::vector<PodScrape> before = {{"demo/a", HealthyScrape(0, 0, 0)}, {"demo/b", ""}};
   const std::vector<PodScrape> after = {{"demo/a", HealthyScrape(2, 1, 1)},

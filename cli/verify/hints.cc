@@ -239,9 +239,10 @@ constexpr Hint kHints[] = {
      "run the counters must grow by exactly those counts (the histogram once a stats flush has "
      "passed). Fewer counted than seen: updates were lost (a stats matcher that rejects the names "
      "gives the plugin no-op stats, the metrics were evicted, or the plugin build does not count "
-     "every fault). More counted than seen: other traffic reached the same proxy during the run, "
-     "or a rule delays and then aborts (the delay is counted, but the response carries only the "
-     "abort mark). Absent: the metric is not in the scrape at all (see the presence checks).",
+     "every fault). More counted than seen on the embedded sidecar, which serves no one else: "
+     "the plugin counts some faults twice, or a rule delays and then aborts (the delay is "
+     "counted, but the response carries only the abort mark); in a cluster that is HFI309, a "
+     "warning. Absent: the metric is not in the scrape at all (see the presence checks).",
      "Locally, watch each response and the counters by hand: `hfi-metrics sidecar --plugin "
      "plugin.wasm --policy policy.json -v`, then `curl -si -H 'x-hfi-local: abort' "
      "localhost:15006/` and `curl -s localhost:15000/stats/prometheus | grep hfi_faults`. In a "
@@ -260,6 +261,19 @@ constexpr Hint kHints[] = {
      "leave out `--policy` to use the built-in policy that matches them, or give your policy "
      "such rules and a selector for `--workload` and `--namespace`. In a cluster, send requests "
      "that match the deployed policy's rules."},
+    {HintId::kTrafficExceeded, "HFI309", kWarning, kFailed, kTraffic,
+     "Counters grew by more than the faults the traffic saw",
+     "In a cluster the selected proxies also serve everyone else's requests: any fault the policy "
+     "injected into other traffic between the two scrapes is counted too, so counters that grew "
+     "by more than this run's marked responses are expected on a busy mesh and do not show a "
+     "counting problem. The same happens when a rule delays and then aborts a request (the delay "
+     "is counted, but the response carries only the abort mark), or when the baseline scrape "
+     "came before a stats flush of earlier delays (the histogram `_count` then catches up during "
+     "the run). Fewer counted than seen is HFI307, an error.",
+     "To check the counting exactly, send the traffic while nothing else reaches the selected "
+     "pods (a quiet namespace, or a selector naming one test pod: `-l app=<name>` with "
+     "`--traffic` aimed at that pod's service), or use the embedded sidecar, which serves only "
+     "hfi-metrics: `hfi-metrics verify --local --plugin plugin.wasm --policy policy.json`."},
 
     // 4xx: the input itself.
     {HintId::kUnparseable, "HFI401", kError, kInput, kAnySource,

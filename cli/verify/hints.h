@@ -51,6 +51,7 @@ enum class HintId {
   kBadHistogramValue,                // HFI306
   kTrafficMismatch,                  // HFI307
   kNoFaultsSeen,                     // HFI308
+  kTrafficExceeded,                  // HFI309
   kUnparseable,                      // HFI401
   kEmptyInput,                       // HFI402
   kMergedOpenMetrics,                // HFI403

@@ -3,7 +3,8 @@
 # requests, scrape again, and compare the sum of the pods' counter increases with the faults the
 # responses showed. Two pods run the 50 % abort policy on /api/; the traffic reaches one of them.
 # Then the same with traffic sent to a proxy outside the selection: faults seen, counters still,
-# HFI307. Skipped (77) without python3 or the plugin module.
+# HFI307; and with another client of a selected pod busy during the run, HFI309. Skipped (77)
+# without python3 or the plugin module.
 source "$(dirname "$0")/lib_cluster.sh"
 POLICY=$HFI_SOURCE_DIR/k8s/policies/abort-50-percent-api.json
 
@@ -36,6 +37,26 @@ run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[2]
 expect_status 1 "traffic through a proxy outside the selection"
 expect_json
 report_check '"HFI307" in codes("traffic")' "HFI307 on the traffic source"
+expect_no_kubectl_left
+
+# Another client of a selected pod hits the policy throughout the run: the counters grow by more
+# than this run's aborts, HFI309 (a warning, exit 0), not HFI307.
+other_client() {
+  while :; do
+    curl -s -o /dev/null --max-time 2 "http://${SIDECAR_LISTEN[1]}/api/items" || true
+    sleep 0.1
+  done
+}
+other_client &
+other=$!
+run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[0]}/api/items" \
+  --requests 20 -o json
+kill "$other" 2>/dev/null || true
+wait "$other" 2>/dev/null || true
+expect_status 0 "other traffic to a selected pod during the run"
+expect_json
+report_check '"HFI309" in codes("traffic")' "HFI309 on the traffic source"
+report_check '"HFI307" not in codes("traffic")' "no HFI307 for more than seen"
 expect_no_kubectl_left
 
 # --traffic-from: the same requests sent by curl inside a pod (kubectl exec), split over two execs.
