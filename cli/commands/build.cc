@@ -11,6 +11,7 @@
 
 #include "build_info.h"
 #include "commands/commands.h"
+#include "commands/plugin_compile.h"
 #include "wasm/inspect_render.h"
 #include "wasm/plugin_build.h"
 
@@ -26,25 +27,6 @@ struct BuildFlags {
   bool debug = false;
   int timeout_seconds = 600;
 };
-
-std::string ShellQuote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789-_=+,./:@%") == std::string::npos) {
-    return arg;
-  }
-  std::string quoted = "'";
-  for (char c : arg)
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-void PrintCompilerOutput(const ProcessResult& compiler) {
-  std::fputs(compiler.output.c_str(), stderr);
-  if (!compiler.output.empty() && compiler.output.back() != '\n')
-    std::fputc('\n', stderr);
-  if (compiler.dropped_bytes > 0)
-    std::fprintf(stderr, "[%zu more bytes of em++ output not shown]\n", compiler.dropped_bytes);
-}
 
 double Seconds(std::chrono::milliseconds ms) {
   return static_cast<double>(ms.count()) / 1000.0;
@@ -123,50 +105,15 @@ Runner AddBuild(CLI::App& root, const GlobalOptions& global) {
     options.emxx = wasm::ResolveEmxx(flags->emxx, std::getenv("HFI_EMXX"));
 
     // Said once the input checked out, just before the minute of compiling.
-    options.on_start = [&global, flags,
-                        emxx = options.emxx](const std::vector<std::string>& command) {
-      if (!global.quiet) {
-        std::fprintf(stderr, "hfi-metrics: compiling %s with %s (%s)\n", flags->source.c_str(),
-                     emxx.c_str(), flags->debug ? "debug" : "release");
-      }
-      if (global.verbose > 0) {
-        std::string line = "+";
-        for (const std::string& arg : command)
-          line += " " + ShellQuote(arg);
-        std::fprintf(stderr, "%s\n", line.c_str());
-      }
-    };
-    wasm::BuildResult result = wasm::BuildPlugin(options);
-
-    switch (result.outcome) {
-      case wasm::BuildOutcome::kCompileFailed:
-        PrintCompilerOutput(result.compiler);
-        throw InputError("em++",
-                         "compiling the plugin failed (exit status " +
-                             std::to_string(result.compiler.exit_code) + "); nothing was written",
-                         "fix the errors above; run with -v to see the command line");
-      case wasm::BuildOutcome::kCompilerKilled:
-        PrintCompilerOutput(result.compiler);
-        throw EnvironmentError(
-            "em++",
-            "killed by signal " + std::to_string(result.compiler.signal) + "; nothing was written",
-            "out of memory? run it again with fewer parallel jobs");
-      case wasm::BuildOutcome::kChecksFailed:
-        if (global.output == OutputFormat::kJson)
-          PrintJson(BuildJson(*flags, result, false));
-        else
-          std::fputs(
-              wasm::RenderInspectText(result.report, flags->output + " (not written)").c_str(),
-              stdout);
-        std::fflush(stdout);
-        throw InputError(flags->output,
-                         "the compiled module fails " +
-                             std::to_string(result.report.Count(wasm::Severity::kError)) +
-                             " check(s); it was not written",
-                         "see the findings above");
-      case wasm::BuildOutcome::kBuilt:
-        break;
-    }
+    options.on_start = AnnounceCompile(global, flags->source, options.emxx, flags->debug);
+    const wasm::BuildResult result = wasm::BuildPlugin(options);
+    ThrowIfBuildFailed(result, flags->output, "nothing was written", [&] {
+      if (global.output == OutputFormat::kJson)
+        PrintJson(BuildJson(*flags, result, false));
+      else
+        std::fputs(wasm::RenderInspectText(result.report, flags->output + " (not written)").c_str(),
+                   stdout);
+    });
 
     if (global.quiet)
       return ExitCode::kOk;

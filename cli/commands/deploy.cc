@@ -11,6 +11,7 @@
 #include "build_info.h"
 #include "commands/apply_flow.h"
 #include "commands/commands.h"
+#include "commands/plugin_compile.h"
 #include "kube/apply.h"
 #include "kube/cluster_verify.h"
 #include "kube/pods.h"
@@ -61,12 +62,6 @@ void Banner(const GlobalOptions& global, const char* stage) {
     std::fprintf(stderr, "%s\n", stage);
 }
 
-void PrintCompilerOutput(const ProcessResult& compiler) {
-  std::fputs(compiler.output.c_str(), stderr);
-  if (!compiler.output.empty() && compiler.output.back() != '\n')
-    std::fputc('\n', stderr);
-}
-
 // The build stage, with `build`'s outcomes and exit codes; everything goes to stderr, stdout is
 // the verify report's.
 void Build(const GlobalOptions& global, const DeployFlags& flags, const std::string& output) {
@@ -76,38 +71,10 @@ void Build(const GlobalOptions& global, const DeployFlags& flags, const std::str
   options.debug = flags.debug;
   options.timeout = std::chrono::seconds(flags.build_timeout_seconds);
   options.emxx = wasm::ResolveEmxx(flags.emxx, std::getenv("HFI_EMXX"));
-  if (global.verbose > 0) {
-    options.on_start = [](const std::vector<std::string>& command) {
-      std::string line = "+";
-      for (const std::string& arg : command)
-        line += " " + arg;
-      std::fprintf(stderr, "%s\n", line.c_str());
-    };
-  }
+  options.on_start = AnnounceCompile(global, flags.source, options.emxx, flags.debug);
   const wasm::BuildResult result = wasm::BuildPlugin(options);
-  switch (result.outcome) {
-    case wasm::BuildOutcome::kCompileFailed:
-      PrintCompilerOutput(result.compiler);
-      throw InputError("em++",
-                       "compiling the plugin failed (exit status " +
-                           std::to_string(result.compiler.exit_code) + "); nothing was deployed",
-                       "fix the errors above; run with -v to see the command line");
-    case wasm::BuildOutcome::kCompilerKilled:
-      PrintCompilerOutput(result.compiler);
-      throw EnvironmentError(
-          "em++",
-          "killed by signal " + std::to_string(result.compiler.signal) + "; nothing was deployed",
-          "out of memory? run it again with fewer parallel jobs");
-    case wasm::BuildOutcome::kChecksFailed:
-      std::fputs(wasm::RenderFindingsText(result.report).c_str(), stderr);
-      throw InputError(output,
-                       "the compiled module fails " +
-                           std::to_string(result.report.Count(wasm::Severity::kError)) +
-                           " check(s); nothing was deployed",
-                       "see the findings above");
-    case wasm::BuildOutcome::kBuilt:
-      break;
-  }
+  ThrowIfBuildFailed(result, output, "nothing was deployed",
+                     [&] { std::fputs(wasm::RenderFindingsText(result.report).c_str(), stderr); });
   if (!global.quiet) {
     std::fprintf(stderr, "hfi-metrics: built %s (%zu bytes, sha256 %s)\n", output.c_str(),
                  result.report.size, result.report.sha256.c_str());

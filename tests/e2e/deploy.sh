@@ -93,7 +93,8 @@ run deploy --kubectl "$FAKE_KUBECTL" -n demo -l app=frontend --workload deployme
 expect_status 3 "compile error"
 expect_stderr '^\[1/3\] build$'
 expect_stderr 'hfi\.cc:1:1: error: boom'
-expect_stderr '^hfi-metrics: em\+\+: compiling the plugin failed'
+expect_stderr '^hfi-metrics: compiling .* with .*em\+\+ \(release\)$'
+expect_stderr '^hfi-metrics: em\+\+: compiling the plugin failed \(exit status 1\); nothing was deployed'
 grep -q '^\[2/3\]' "$ERR" && fail "apply ran after a failed build"
 [ -s "$FAKE_KUBECTL_LOG" ] && { fail "kubectl was called after a failed build"; calls >&2; }
 
