@@ -83,6 +83,29 @@ Check FailedCheck(std::string id, HintId hint, std::string expected, std::string
   return check;
 }
 
+// What a pod without the sidecar runs instead, and the pod's own opt-out when it has one (the
+// label, or the older annotation, that Istio's injector honours).
+std::string NoSidecar(const Pod& pod) {
+  auto names = [](const std::vector<std::string>& list) {
+    std::string text;
+    for (const std::string& name : list)
+      text += (text.empty() ? "" : ", ") + name;
+    return text;
+  };
+  std::string text = "no istio-proxy container";
+  if (!pod.containers.empty())
+    text += " (containers: " + names(pod.containers) +
+            (pod.init_containers.empty() ? "" : "; init: " + names(pod.init_containers)) + ")";
+  for (const auto* where : {&pod.labels, &pod.annotations}) {
+    const auto it = where->find("sidecar.istio.io/inject");
+    if (it != where->end() && it->second == "false") {
+      return text + ": injection is turned off on the pod (" +
+             (where == &pod.labels ? "label" : "annotation") + " sidecar.istio.io/inject=false)";
+    }
+  }
+  return text + ": the pod was not injected";
+}
+
 std::string NotRunning(const Pod& pod) {
   std::string observed = "phase " + (pod.phase.empty() ? std::string("unknown") : pod.phase);
   if (pod.deleting)
@@ -135,7 +158,7 @@ class PodVisit {
     if (!pod_.has_sidecar) {
       checks.push_back(FailedCheck("sidecar", HintId::kNoSidecar,
                                    "an istio-proxy container (regular or native sidecar)",
-                                   "no istio-proxy container: the pod was not injected"));
+                                   NoSidecar(pod_)));
       return outcome;
     }
     if (!pod_.running() || !pod_.sidecar_waiting.empty()) {

@@ -237,6 +237,38 @@ TEST_F(VerifyPodsTest, PodWithoutSidecarIsHfi501WithoutAnyKubectlCall) {
   EXPECT_EQ(report.ExitStatus(), ExitCode::kEnvironment);
   EXPECT_TRUE(kubectl_.calls().empty());
   EXPECT_TRUE(result.scrapes[0].body.empty());
+  EXPECT_EQ(report.checks[0].findings[0].observed,
+            "no istio-proxy container: the pod was not injected");
+}
+
+// The finding shows what the pod runs instead, and the pod's own opt-out from injection.
+TEST_F(VerifyPodsTest, Hfi501NamesTheContainersAndTheOptOut) {
+  Pod pod = MakePod("db-0");
+  pod.has_sidecar = false;
+  pod.containers = {"postgres", "exporter"};
+  pod.init_containers = {"migrate"};
+  Pod opted_out = MakePod("batch-0");
+  opted_out.has_sidecar = false;
+  opted_out.containers = {"job"};
+  opted_out.labels["sidecar.istio.io/inject"] = "false";
+  Pod annotated = MakePod("batch-1");
+  annotated.has_sidecar = false;
+  annotated.containers = {"job"};
+  annotated.annotations["sidecar.istio.io/inject"] = "false";
+  ClusterVerifyResult result = Run({pod, opted_out, annotated});
+  ASSERT_EQ(result.report.sources.size(), 3u);
+  auto observed = [&](std::size_t i) {
+    return result.report.sources[i].checks.at(0).findings.at(0).observed;
+  };
+  EXPECT_EQ(observed(0),
+            "no istio-proxy container (containers: postgres, exporter; init: migrate): the pod "
+            "was not injected");
+  EXPECT_EQ(observed(1),
+            "no istio-proxy container (containers: job): injection is turned off on the pod "
+            "(label sidecar.istio.io/inject=false)");
+  EXPECT_EQ(observed(2),
+            "no istio-proxy container (containers: job): injection is turned off on the pod "
+            "(annotation sidecar.istio.io/inject=false)");
 }
 
 TEST_F(VerifyPodsTest, PodNotRunningIsHfi502WithPhaseAndWaitingReason) {

@@ -86,6 +86,10 @@ std::string Workload(const json& metadata, const std::map<std::string, std::stri
 // Fills the sidecar fields from the container named istio-proxy, a regular container or a native
 // sidecar (an init container that keeps running).
 void ReadSidecar(const json& spec, const json& status, Pod* pod) {
+  for (const json& container : Array(spec, "containers"))
+    pod->containers.push_back(String(container, "name"));
+  for (const json& container : Array(spec, "initContainers"))
+    pod->init_containers.push_back(String(container, "name"));
   const char* statuses = nullptr;
   for (const json& container : Array(spec, "containers")) {
     if (String(container, "name") == kSidecarContainer) {

@@ -35,6 +35,9 @@ struct Pod {
   std::string sidecar_image;    // e.g. docker.io/istio/proxyv2:1.24.2
   std::string sidecar_waiting;  // the container's waiting reason (CrashLoopBackOff, ...) or ""
   std::optional<render::IstioVersion> istio_version;  // from the image tag, when it has one
+  // spec.containers and spec.initContainers by name, in order: what a pod without the sidecar
+  // runs instead.
+  std::vector<std::string> containers, init_containers;
 
   PodRef ref() const { return {namespace_name, name}; }
   std::string display_name() const { return namespace_name + "/" + name; }  // "demo/frontend-x"

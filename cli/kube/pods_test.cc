@@ -98,6 +98,10 @@ TEST(ParsePodsTest, AListOfEveryShape) {
   EXPECT_EQ(db.sidecar_image, "");
   EXPECT_FALSE(db.istio_version.has_value());
   EXPECT_TRUE(db.annotations.empty());
+  EXPECT_EQ(db.containers, std::vector<std::string>{"postgres"});
+  EXPECT_TRUE(db.init_containers.empty());
+  EXPECT_EQ(frontend.containers, (std::vector<std::string>{"frontend", "istio-proxy"}));
+  EXPECT_EQ(frontend.init_containers, std::vector<std::string>{"istio-init"});
   EXPECT_TRUE(db.running());
 
   const Pod& pending = pods[2];

@@ -328,8 +328,9 @@ constexpr Hint kHints[] = {
      "metrics. Injection happens only when a pod is created in a namespace labelled "
      "`istio-injection=enabled` (or `istio.io/rev=<rev>`), unless the pod opts out with "
      "`sidecar.istio.io/inject: \"false\"`.",
-     "`kubectl label namespace <ns> istio-injection=enabled --overwrite`, then `kubectl rollout "
-     "restart deployment/<name> -n <ns>`; check with `kubectl get pod <pod> -n <ns> -o "
+     "`kubectl label namespace <ns> istio-injection=enabled --overwrite` (and drop an opt-out the "
+     "finding names from the workload's pod template), then `kubectl rollout restart "
+     "deployment/<name> -n <ns>`; check with `kubectl get pod <pod> -n <ns> -o "
      "jsonpath='{.spec.containers[*].name}'`."},
     {HintId::kPodNotRunning, "HFI502", kError, kEnv, kCluster, "Pod is not running",
      "Metrics can only be read from a Running pod whose `istio-proxy` container is ready; a "
