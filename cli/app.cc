@@ -18,6 +18,7 @@
 #include "util/errors.h"
 #include "util/interrupt.h"
 #include "util/output.h"
+#include "util/suggest.h"
 
 namespace hfi {
 namespace {
@@ -67,7 +68,39 @@ int TimedOut(const std::string& command, const std::string& timeout) {
 }
 
 // CLI11 reports parse errors in several shapes; users get one line and a pointer to --help.
-int UsageFailure(const CLI::App& app, const CLI::ParseError& e) {
+int UsageFailure(CLI::App& app, const CLI::ParseError& e) {
+  if (app.get_subcommands().empty()) {
+    // CLI11 only says a subcommand is required; kubectl names the word it did not know.
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (!sub->get_name().starts_with("__"))
+        commands.push_back(sub->get_name());
+    }
+    std::string typed;
+    for (const std::string& arg : app.remaining()) {
+      if (!arg.starts_with("-")) {
+        typed = arg;
+        break;
+      }
+    }
+    std::string list;
+    for (const std::string& name : commands)
+      list += (list.empty() ? "" : ", ") + name;
+    if (!typed.empty()) {
+      const std::optional<std::string> near = ClosestName(typed, commands);
+      const std::string hint = near ? "did you mean \"" + *near + "\"?" : "commands: " + list + ";";
+      std::fprintf(stderr,
+                   "hfi-metrics: usage: unknown command \"%s\" (%s run 'hfi-metrics --help')\n",
+                   typed.c_str(), hint.c_str());
+      return static_cast<int>(ExitCode::kUsage);
+    }
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      std::fprintf(stderr,
+                   "hfi-metrics: usage: no command given (one of %s; run 'hfi-metrics --help')\n",
+                   list.c_str());
+      return static_cast<int>(ExitCode::kUsage);
+    }
+  }
   std::string where = "hfi-metrics";
   for (const CLI::App* sub : app.get_subcommands())
     where += " " + sub->get_name();

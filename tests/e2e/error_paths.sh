@@ -52,6 +52,19 @@ expect_status 2 "missing kubectl"
 expect_stderr_lines 1
 expect_stderr "no-such-kubectl"
 
+# A mistyped or missing command: named, with the nearest one or the list, exit 64.
+run verfy --file "$D/healthy.prom"
+expect_status 64 "mistyped command"
+expect_stderr_lines 1
+expect_stderr '^hfi-metrics: usage: unknown command "verfy" \(did you mean "verify"\? run .hfi-metrics --help.\)$'
+run -o json kubectl get pods
+expect_status 64 "unknown command after a global flag"
+expect_stderr '^hfi-metrics: usage: unknown command "kubectl" \(commands: build, inspect, verify, .*deploy.*\)$'
+run
+expect_status 64 "no command"
+expect_stderr_lines 1
+expect_stderr '^hfi-metrics: usage: no command given \(one of build, inspect, verify'
+
 # A reader that goes away (`| head`): quiet, status 141 as for a SIGPIPE death, and no message.
 files=()
 for _ in $(seq 300); do files+=(--file "$D/healthy.prom"); done
