@@ -67,6 +67,32 @@ int TimedOut(const std::string& command, const std::string& timeout) {
   return static_cast<int>(ExitCode::kEnvironment);
 }
 
+// "--values" and "-f" for every option a command takes (hidden ones have no names to offer).
+std::vector<std::string> FlagNames(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
+    for (const std::string& name : option->get_lnames())
+      names.push_back("--" + name);
+    for (const std::string& name : option->get_snames())
+      names.push_back("-" + name);
+  }
+  return names;
+}
+
+// The first argument CLI11 left over that looks like a flag, without any "=value".
+std::optional<std::string> UnknownFlag(const CLI::App& app, const CLI::App& command) {
+  std::vector<std::string> left = command.remaining();
+  if (&command != &app) {
+    for (const std::string& arg : app.remaining())
+      left.push_back(arg);
+  }
+  for (const std::string& arg : left) {
+    if (arg.size() > 1 && arg[0] == '-' && arg != "--")
+      return arg.substr(0, arg.find('='));
+  }
+  return std::nullopt;
+}
+
 // CLI11 reports parse errors in several shapes; users get one line and a pointer to --help.
 int UsageFailure(CLI::App& app, const CLI::ParseError& e) {
   if (app.get_subcommands().empty()) {
@@ -102,8 +128,27 @@ int UsageFailure(CLI::App& app, const CLI::ParseError& e) {
     }
   }
   std::string where = "hfi-metrics";
-  for (const CLI::App* sub : app.get_subcommands())
+  const CLI::App* command = &app;
+  for (const CLI::App* sub : app.get_subcommands()) {
     where += " " + sub->get_name();
+    command = sub;
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    if (const std::optional<std::string> flag = UnknownFlag(app, *command)) {
+      std::vector<std::string> known = FlagNames(*command);
+      if (command != &app) {
+        for (std::string& name : FlagNames(app))
+          known.push_back(std::move(name));
+      }
+      // Any two one-letter flags are one edit apart: only long ones get a suggestion.
+      const std::optional<std::string> near =
+          flag->starts_with("--") ? ClosestName(*flag, known) : std::nullopt;
+      std::fprintf(stderr, "hfi-metrics: usage: unknown flag %s for '%s' (%srun '%s --help')\n",
+                   flag->c_str(), where.c_str(),
+                   near ? ("did you mean " + *near + "? ").c_str() : "", where.c_str());
+      return static_cast<int>(ExitCode::kUsage);
+    }
+  }
   std::fprintf(stderr, "hfi-metrics: usage: %s (run '%s --help')\n", e.what(), where.c_str());
   return static_cast<int>(ExitCode::kUsage);
 }

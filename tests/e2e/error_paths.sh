@@ -65,6 +65,18 @@ expect_status 64 "no command"
 expect_stderr_lines 1
 expect_stderr '^hfi-metrics: usage: no command given \(one of build, inspect, verify'
 
+# A mistyped flag: named with its command and the nearest long flag (global ones included).
+run render --valeus "$TMP/v.yaml"
+expect_status 64 "mistyped flag"
+expect_stderr_lines 1
+expect_stderr "^hfi-metrics: usage: unknown flag --valeus for 'hfi-metrics render' \(did you mean --values\? run 'hfi-metrics render --help'\)$"
+run verify --file "$D/healthy.prom" --kubeconfg "$TMP/k"
+expect_status 64 "mistyped global flag"
+expect_stderr "unknown flag --kubeconfg for 'hfi-metrics verify' \(did you mean --kubeconfig\?"
+run build -x
+expect_status 64 "unknown short flag"
+expect_stderr "^hfi-metrics: usage: unknown flag -x for 'hfi-metrics build' \(run 'hfi-metrics build --help'\)$"
+
 # A reader that goes away (`| head`): quiet, status 141 as for a SIGPIPE death, and no message.
 files=()
 for _ in $(seq 300); do files+=(--file "$D/healthy.prom"); done
