@@ -20,7 +20,9 @@ class Endpoint {
   // one). Throws EnvironmentError naming `bind` when it cannot listen there.
   Endpoint(const std::string& bind, std::shared_ptr<prometheus::Collectable> metrics,
            std::shared_ptr<const Health> health);
-  // Stops accepting and waits for the requests being answered.
+  // Stops accepting and waits for the requests being answered. With Debian 12's civetweb 1.15
+  // this takes up to 2 s: its threads notice the stop only when their poll() times out
+  // (civetweb issue #1163, fixed in 1.16 by a shutdown socket pair).
   ~Endpoint();
   Endpoint(const Endpoint&) = delete;
   Endpoint& operator=(const Endpoint&) = delete;
