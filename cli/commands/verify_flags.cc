@@ -52,6 +52,12 @@ namespace {
 void CheckLocalFlags(const VerifyFlags& flags) {
   if (!flags.local) {
     for (const CLI::Option* option : flags.local_only) {
+      // With --traffic it tells how long the proxies take to flush their stats.
+      if (option == flags.flush_interval_option && !flags.traffic.empty()) {
+        if (option->count() > 0)
+          ParseFlushInterval(flags.sidecar.flush_interval);  // a bad value fails before any scrape
+        continue;
+      }
       if (option->count() > 0) {
         throw UsageError(FlagName(*option), "applies only to the embedded sidecar",
                          "add --local, or leave it out when verifying --file scrapes or pods");
@@ -390,6 +396,11 @@ void AddVerifySourceFlags(CLI::App* cmd, VerifyFlags& flags) {
     cmd->remove_option(sidecar_namespace);
   // Whatever AddSidecarFlags registers needs --local too, without this file naming each flag.
   flags.local_only = AddedSince(cmd, before);
+  flags.flush_interval_option = cmd->get_option("--flush-interval");
+  flags.flush_interval_option->description(
+      "Envoy's stats_flush_interval (e.g. 5s, 250ms, 1m): with --local, the embedded sidecar's "
+      "(default 1s); with --traffic, the proxies' (default 5s, Envoy's), waited out with 0.5 s "
+      "to spare before the second scrape");
   flags.namespace_option =
       cmd->add_option("-n,--namespace", flags.namespace_name,
                       "The pods' namespace (default: kubectl's current one); with --local, the "

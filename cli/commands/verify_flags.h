@@ -63,6 +63,7 @@ struct VerifyFlags {
 
   // Which mode an option belongs to, for the checks that refuse it elsewhere.
   std::vector<const CLI::Option*> local_only;       // the embedded sidecar's flags
+  CLI::Option* flush_interval_option = nullptr;     // one of them, also allowed with --traffic
   std::vector<const CLI::Option*> cluster_only;     // --port, --pod-timeout, --traffic, ...
   std::vector<const CLI::Option*> prometheus_only;  // --match, --sample, --prometheus-*, ...
   const CLI::Option* requests_option = nullptr;     // --local or --traffic

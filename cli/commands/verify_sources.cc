@@ -22,6 +22,7 @@
 #include "net/http_client.h"
 #include "report/render.h"
 #include "sidecar/sidecar.h"
+#include "util/duration.h"
 #include "util/errors.h"
 #include "util/file.h"
 #include "util/interrupt.h"
@@ -39,8 +40,10 @@ constexpr std::chrono::milliseconds kLocalRequestTimeout{30'000};
 // A request of --traffic without a response by then counts as none.
 constexpr std::chrono::milliseconds kTrafficRequestTimeout{30'000};
 // After the traffic, the second scrape waits out one stats flush of the proxies (Envoy's default
-// stats_flush_interval is 5 s, facts §2): histograms reach the admin output only then.
-constexpr std::chrono::milliseconds kProxyFlushWait{5'500};
+// stats_flush_interval is 5 s, facts §2, unless --flush-interval says otherwise): histograms
+// reach the admin output only then. The margin covers the scrape's own start.
+constexpr std::chrono::milliseconds kProxyFlushInterval{5'000};
+constexpr std::chrono::milliseconds kProxyFlushMargin{500};
 
 std::string DisplayName(const std::string& path) {
   return path == "-" ? "<stdin>" : path;
@@ -312,10 +315,12 @@ verify::Report RunCluster(const GlobalOptions& global, const VerifyFlags& flags,
   local::TrafficTally tally = flags.traffic_from.empty()
                                   ? SendClusterTraffic(http, global, flags, progress)
                                   : SendPodTraffic(*kubectl, global, flags, progress);
-  progress.Line("waiting " + std::to_string(kProxyFlushWait.count() / 1000) + "." +
-                std::to_string(kProxyFlushWait.count() % 1000 / 100) +
-                " s for the proxies' stats flush...");
-  WaitInterruptibly(kProxyFlushWait);
+  const std::chrono::milliseconds flush_wait =
+      (flags.sidecar.flush_interval.empty() ? kProxyFlushInterval
+                                            : ParseFlushInterval(flags.sidecar.flush_interval)) +
+      kProxyFlushMargin;
+  progress.Line("waiting " + FormatDuration(flush_wait) + " for the proxies' stats flush...");
+  WaitInterruptibly(flush_wait);
   kube::ClusterVerifyResult second =
       kube::VerifyPods(*kubectl, http, pods, options, &first.scrapes);
   progress.Done();

@@ -3,8 +3,9 @@
 # requests, scrape again, and compare the sum of the pods' counter increases with the faults the
 # responses showed. Two pods run the 50 % abort policy on /api/; the traffic reaches one of them.
 # Then the same with traffic sent to a proxy outside the selection: faults seen, counters still,
-# HFI307; and with another client of a selected pod busy during the run, HFI309. Skipped (77)
-# without python3 or the plugin module.
+# HFI307; and with another client of a selected pod busy during the run, HFI309. The first run
+# waits Envoy's default 5 s flush; the others are told the rig's (--flush-interval 1s). Skipped
+# (77) without python3 or the plugin module.
 source "$(dirname "$0")/lib_cluster.sh"
 POLICY=$HFI_SOURCE_DIR/k8s/policies/abort-50-percent-api.json
 
@@ -33,7 +34,7 @@ expect_no_kubectl_left
 
 # The third proxy is not among the selected pods: its aborts move no selected counter.
 run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[2]}/api/items" \
-  --requests 40 -o json
+  --requests 40 --flush-interval 1s -o json
 expect_status 1 "traffic through a proxy outside the selection"
 expect_json
 report_check '"HFI307" in codes("traffic")' "HFI307 on the traffic source"
@@ -50,7 +51,7 @@ other_client() {
 other_client &
 other=$!
 run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[0]}/api/items" \
-  --requests 20 -o json
+  --requests 20 --flush-interval 1s -o json
 kill "$other" 2>/dev/null || true
 wait "$other" 2>/dev/null || true
 expect_status 0 "other traffic to a selected pod during the run"
@@ -61,7 +62,7 @@ expect_no_kubectl_left
 
 # --traffic-from: the same requests sent by curl inside a pod (kubectl exec), split over two execs.
 run_cluster verify -n demo -l app=frontend --traffic "http://${SIDECAR_LISTEN[0]}/api/items" \
-  --traffic-from curl-0 --requests 24 --concurrency 2 -o json
+  --traffic-from curl-0 --requests 24 --concurrency 2 --flush-interval 1s -o json
 expect_status 0 "traffic from a pod"
 expect_json
 report_check 'src("traffic")["traffic"]["sent"] == 24' "24 requests sent from the pod"

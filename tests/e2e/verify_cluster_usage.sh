@@ -54,6 +54,8 @@ web-1 -l app=web|--selector: cannot be combined with pod names
 -l app=web --expect-delta delays>=1|--expect-delta: needs a baseline to subtract.*--traffic
 -l app=web --expect aborts=>1|--expect 'aborts=>1'
 -l app=web --stats-matcher none|--stats-matcher: applies only to the embedded sidecar
+-l app=web --flush-interval 1s|--flush-interval: applies only to the embedded sidecar
+-l app=web --traffic http://frontend.demo/ --flush-interval soon|--flush-interval: 'soon' is not a duration
 -l app=web --concurrency 0|usage
 -l app=web --concurrency 65|usage
 -l app=web --traffic http://frontend.demo/ --requests 0|usage
