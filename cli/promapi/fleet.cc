@@ -383,9 +383,13 @@ FleetPlan PlanFleet(const std::vector<Expected>& expected, const FleetData& data
     up_by_pod[PodKey(Get(up.labels, options.namespace_label), Get(up.labels, options.pod_label))]
         .push_back(&up);
   }
-  std::unordered_map<std::string, const Target*> targets;
-  for (const Target& target : data.targets)
+  std::unordered_map<std::string, const Target*> targets, targets_by_pod;
+  for (const Target& target : data.targets) {
     targets.emplace(TargetKey(target.labels, options), &target);
+    targets_by_pod.emplace(
+        PodKey(Get(target.labels, options.namespace_label), Get(target.labels, options.pod_label)),
+        &target);
+  }
   std::unordered_map<std::string, std::vector<const Sample*>> series_by_target, series_by_pod;
   for (const Sample& sample : data.series) {
     if (!IsHfiName(Get(sample.labels, "__name__")))
@@ -438,6 +442,13 @@ FleetPlan PlanFleet(const std::vector<Expected>& expected, const FleetData& data
         pod.target = *t->second;
     } else {
       strip = {"job", "instance", options.namespace_label, options.pod_label};
+      // A target Prometheus has not scraped yet (a pod younger than one scrape interval) has no
+      // up series: found by the pod's labels, it reads as never scraped rather than missing.
+      if (e.target.empty()) {
+        if (auto t = targets_by_pod.find(PodKey(e.namespace_name, e.pod));
+            t != targets_by_pod.end())
+          pod.target = *t->second;
+      }
     }
     for (const Sample* s : series)
       pod.series.push_back(*s);

@@ -52,6 +52,7 @@ struct PodSpec {
   // The sidecar: "" none (scrape fails), "hfi" the metrics, "plain" Envoy without HFI.
   std::string sidecar = "hfi";
   double sidecar_aborts = 3;
+  bool up_series = true;  // false: a target so new that Prometheus has no up series for it yet
 };
 
 Labels TargetLabels(const PodSpec& spec) {
@@ -129,7 +130,8 @@ struct Fleet {
       if (!spec.up.empty()) {
         Labels labels = TargetLabels(spec);
         labels["__name__"] = "up";
-        up.emplace_back(labels, spec.up);
+        if (spec.up_series)
+          up.emplace_back(labels, spec.up);
         targets.push_back(
             Json{{"discoveredLabels", {{"__address__", TargetLabels(spec).at("instance")}}},
                  {"labels", TargetLabels(spec)},
@@ -354,6 +356,20 @@ TEST(Fleet, StaleAndNeverScrapedTargetsAreHfi603) {
   const verify::Finding* never = FindFinding(fleet.Source("n"), HintId::kTargetStale);
   ASSERT_NE(never, nullptr);
   EXPECT_NE(never->observed.find("never scraped yet"), std::string::npos);
+}
+
+// A pod younger than one scrape interval: its target exists, with no up series and no samples
+// yet. It is "never scraped yet" (HFI603), not "no target" (HFI602).
+TEST(Fleet, ATargetWithoutAnUpSeriesYetIsFoundByThePodLabels) {
+  Fleet fleet;
+  fleet.pods = {
+      PodSpec{.pod = "new", .scrape_age = -1, .hfi_in_prometheus = false, .up_series = false}};
+  fleet.Run();
+  const verify::SourceReport& source = fleet.Source("new");
+  EXPECT_EQ(FindFinding(source, HintId::kNoTarget), nullptr);
+  const verify::Finding* never = FindFinding(source, HintId::kTargetStale);
+  ASSERT_NE(never, nullptr);
+  EXPECT_NE(never->observed.find("never scraped yet"), std::string::npos) << never->observed;
 }
 
 TEST(Fleet, SeriesOnTheSidecarButNotInPrometheusAreHfi509) {
