@@ -332,6 +332,14 @@ verify::Report RunPrometheus(const GlobalOptions& global, const VerifyFlags& fla
     throw InterruptedError("verify");
   data.targets = client.ActiveTargets();
   data.series = client.Query(Selector(hfi_names, fleet.restriction));
+  if (!global.quiet) {
+    for (const std::string& name : client.native_histograms()) {
+      std::fprintf(stderr,
+                   "hfi-metrics: note: Prometheus holds %s as a native histogram; verify reads "
+                   "the classic _bucket, _sum and _count series, so it finds none\n",
+                   name.c_str());
+    }
+  }
   for (const std::string& family : promapi::FamilyNames(data.series, kMaxMetadataNames)) {
     for (const auto& [name, entries] : client.Metadata(family)) {
       if (name == family && !entries.empty())

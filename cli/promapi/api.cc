@@ -18,6 +18,8 @@ using Json = nlohmann::json;
 constexpr const char* kReachHint =
     "check the URL and that the server runs; in a cluster: kubectl -n istio-system "
     "port-forward svc/prometheus 9090, then --prometheus http://localhost:9090";
+// Far above a fleet's answer (10,000 targets take some 20 MB of /api/v1/targets).
+constexpr std::size_t kMaxAnswerBytes = std::size_t{256} << 20;
 constexpr const char* kBaseUrlHint =
     "pass the server's base URL, the one whose /api/v1/query answers, e.g. "
     "http://prometheus.istio-system:9090 (no /graph)";
@@ -33,11 +35,11 @@ std::string ContentType(const net::HttpResponse& response) {
   return semicolon == std::string::npos ? type : type.substr(0, semicolon);
 }
 
-// The start of a body for a message: one line, printable, at most 80 bytes.
-std::string Excerpt(std::string_view body) {
+// The start of a body for a message: one line, printable, at most `limit` bytes.
+std::string Excerpt(std::string_view body, std::size_t limit = 80) {
   std::string out;
   for (char c : body) {
-    if (out.size() >= 80) {
+    if (out.size() >= limit) {
       out += "...";
       break;
     }
@@ -186,6 +188,9 @@ Json Client::Call(const std::string& method, const std::string& path, const std:
   request.connect_timeout = std::min(options_.timeout, std::chrono::milliseconds(5'000));
   request.ca_file = options_.ca_file;
   request.insecure_skip_tls_verify = options_.insecure_skip_tls_verify;
+  // The whole answer is parsed into a JSON tree several times its size: a misdirected URL or a
+  // runaway answer stops here, not at the HTTP client's 1 GiB.
+  request.max_body_bytes = kMaxAnswerBytes;
   // The log shows the path and, for a GET, the query; a POST's body is the query and is long.
   const std::string shown =
       method + " " + server + path + (method == "GET" && !form.empty() ? "?" + form : "");
@@ -203,6 +208,10 @@ Json Client::Call(const std::string& method, const std::string& path, const std:
     if (timeout) {
       throw EnvironmentError(server, "Prometheus API " + path + ": " + e.reason(),
                              "raise --prometheus-timeout, or narrow the pods");
+    }
+    if (e.reason().starts_with("response body larger")) {
+      throw EnvironmentError(server, "Prometheus API " + path + ": answer larger than 256 MiB",
+                             "narrow the pods with -l, -n or --match");
     }
     if (e.reason().starts_with("TLS")) {
       throw EnvironmentError(server, e.reason(),
@@ -235,6 +244,14 @@ Json Client::Call(const std::string& method, const std::string& path, const std:
       seen += ", " + type;
     if (!response.body.empty() && type != "text/html")
       seen += ": " + Excerpt(response.body);
+    // Prometheus answers 503 in plain text while it starts (replaying its WAL) or stops, and a
+    // proxy in front of it 502/504: a server that is there but not ready.
+    if (response.status >= 500) {
+      throw EnvironmentError(server,
+                             "the server or a proxy in front of it is unavailable (" + method +
+                                 " " + path + ": " + seen + ")",
+                             "retry in a moment; Prometheus answers 503 while it starts or stops");
+    }
     throw EnvironmentError(
         server,
         "does not answer as a Prometheus server (" + method + " " + path + ": " + seen + ")",
@@ -242,7 +259,9 @@ Json Client::Call(const std::string& method, const std::string& path, const std:
   }
   if (body["status"] != "success") {
     std::string why = "Prometheus API " + path + " failed";
-    const std::string type = StringField(body, "errorType"), error = StringField(body, "error");
+    // Prometheus writes one line; a proxy or a compatible server may not.
+    const std::string type = Excerpt(StringField(body, "errorType"), 40),
+                      error = Excerpt(StringField(body, "error"), 200);
     if (!type.empty())
       why += ": " + type;
     if (!error.empty())
@@ -295,6 +314,13 @@ std::vector<Sample> Client::Query(const std::string& promql) {
   std::vector<Sample> samples;
   samples.reserve(data["result"].size());
   for (const Json& item : data["result"]) {
+    if (item.is_object() && item.contains("histogram") && !item.contains("value")) {
+      // A native histogram (Prometheus >= 2.40): no classic series to rebuild a scrape from.
+      const auto metric = item.find("metric");
+      if (metric != item.end() && metric->is_object())
+        native_histograms_.insert(StringField(*metric, "__name__"));
+      continue;
+    }
     const auto metric = item.find("metric");
     const auto value = item.find("value");
     if (!item.is_object() || metric == item.end() || value == item.end() || !value->is_array() ||
@@ -330,9 +356,24 @@ std::vector<Labels> Client::Series(const std::string& match, std::chrono::second
   return series;
 }
 
+std::optional<Json> Client::CallOptional(const std::string& path, const std::string& form) {
+  try {
+    return Call("GET", path, form);
+  } catch (const EnvironmentError& e) {
+    if (e.reason().find("(GET " + path + ": HTTP 404") == std::string::npos)
+      throw;
+    if (options_.log)
+      options_.log(path + ": not served here (HTTP 404); going on without it");
+    return std::nullopt;
+  }
+}
+
 std::vector<Target> Client::ActiveTargets() {
   const std::string path = "/api/v1/targets";
-  Json data = Call("GET", path, "state=active");
+  std::optional<Json> answer = CallOptional(path, "state=active");
+  if (!answer)
+    return {};
+  Json& data = *answer;
   const std::string& server = options_.base_url;
   if (!data.is_object() || !data.contains("activeTargets") || !data["activeTargets"].is_array()) {
     throw EnvironmentError(server, "Prometheus API " + path + ": no activeTargets list",
@@ -364,10 +405,11 @@ std::vector<Target> Client::ActiveTargets() {
 
 std::map<std::string, std::vector<MetricMetadata>> Client::Metadata(const std::string& metric) {
   const std::string path = "/api/v1/metadata";
-  Json data = Call("GET", path, "metric=" + UrlEncode(metric));
+  std::optional<Json> answer = CallOptional(path, "metric=" + UrlEncode(metric));
   std::map<std::string, std::vector<MetricMetadata>> out;
-  if (!data.is_object())
+  if (!answer || !answer->is_object())
     return out;
+  const Json& data = *answer;
   for (const auto& [name, entries] : data.items()) {
     if (!entries.is_array())
       continue;

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,16 +74,22 @@ class Client {
   BuildInfo GetBuildInfo();
 
   // POST /api/v1/query (form body: long matchers for a thousand pods fit where a URL would not).
-  // Throws EnvironmentError for a result that is not an instant vector.
+  // Throws EnvironmentError for a result that is not an instant vector. Native-histogram samples
+  // are left out and their names kept in native_histograms().
   std::vector<Sample> Query(const std::string& promql);
+
+  // Metric names that answers so far held as native histograms, which have no _bucket series.
+  const std::set<std::string>& native_histograms() const { return native_histograms_; }
 
   // POST /api/v1/series with one match[] and the window [now - lookback, now].
   std::vector<Labels> Series(const std::string& match, std::chrono::seconds lookback);
 
-  // GET /api/v1/targets?state=active.
+  // GET /api/v1/targets?state=active; none from a server without the endpoint (404: remote
+  // storage and query frontends that serve queries only).
   std::vector<Target> ActiveTargets();
 
-  // GET /api/v1/metadata?metric=NAME: the metadata per metric name (empty when unknown).
+  // GET /api/v1/metadata?metric=NAME: the metadata per metric name (empty when unknown, or when
+  // the server lacks the endpoint).
   std::map<std::string, std::vector<MetricMetadata>> Metadata(const std::string& metric);
 
   // How many requests this client sent.
@@ -92,10 +99,13 @@ class Client {
   // Sends one request (the form as query string for GET, as body for POST) and returns the
   // "data" member of a successful answer.
   nlohmann::json Call(const std::string& method, const std::string& path, const std::string& form);
+  // A GET of an endpoint some compatible servers lack: nullopt for a 404.
+  std::optional<nlohmann::json> CallOptional(const std::string& path, const std::string& form);
 
   net::HttpClient& http_;
   ApiOptions options_;
   std::size_t requests_ = 0;
+  std::set<std::string> native_histograms_;
 };
 
 // Percent-encodes for a query string or a form body (RFC 3986 unreserved characters kept).

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -238,6 +239,79 @@ TEST(PromApi, ApiErrorQuotesTypeAndText) {
             std::string::npos)
       << message;
   EXPECT_NE(message.find("--match"), std::string::npos);
+}
+
+TEST(PromApi, AServerNotReadyIsUnavailableNotForeign) {
+  FakePrometheus fake;
+  fake.paths["/api/v1/status/buildinfo"] = Answer(503, "Service Unavailable", "text/plain");
+  Client client(fake, Options());
+  const std::string message = MessageOf([&] { client.GetBuildInfo(); });
+  EXPECT_NE(message.find("the server or a proxy in front of it is unavailable (GET "
+                         "/api/v1/status/buildinfo: HTTP 503, text/plain: Service Unavailable)"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("retry in a moment"), std::string::npos) << message;
+  EXPECT_EQ(message.find("not answer as a Prometheus server"), std::string::npos) << message;
+}
+
+TEST(PromApi, ServerErrorTextIsOneBoundedLine) {
+  FakePrometheus fake;
+  fake.paths["/api/v1/query"] =
+      Answer(422, R"({"status":"error","errorType":"exec\nution","error":"first line\nsecond )" +
+                      std::string(500, 'x') + R"("})");
+  Client client(fake, Options());
+  const std::string message = MessageOf([&] { client.Query("up"); });
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_NE(message.find("exec ution: first line second xxx"), std::string::npos) << message;
+  EXPECT_LT(message.size(), 400u) << message;
+}
+
+TEST(PromApi, AnswersAreCappedBelowTheHttpClientsLimit) {
+  FakePrometheus fake;
+  fake.paths["/api/v1/query"] = Answer(200, Fixture("query_vector.json"));
+  Client client(fake, Options());
+  client.Query("up");
+  ASSERT_EQ(fake.requests.size(), 1u);
+  EXPECT_EQ(fake.requests[0].max_body_bytes, std::size_t{256} << 20);
+}
+
+TEST(PromApi, NativeHistogramSamplesAreLeftOutAndNamed) {
+  FakePrometheus fake;
+  fake.paths["/api/v1/query"] = Answer(200, R"({"status":"success","data":{"resultType":"vector",
+      "result":[
+        {"metric":{"__name__":"wasmcustom_hfi_faults_aborts_total","pod":"a"},
+         "value":[1795952410.5,"3"]},
+        {"metric":{"__name__":"wasmcustom_hfi_faults_delay_duration_milliseconds","pod":"a"},
+         "histogram":[1795952410.5,{"count":"2","sum":"41.5","buckets":[[0,"25","50","2"]]}]}
+      ]}})");
+  Client client(fake, Options());
+  const std::vector<Sample> samples = client.Query("{__name__=~\"wasmcustom_hfi.*\"}");
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0].labels.at("__name__"), "wasmcustom_hfi_faults_aborts_total");
+  EXPECT_EQ(client.native_histograms(),
+            std::set<std::string>{"wasmcustom_hfi_faults_delay_duration_milliseconds"});
+}
+
+// Query frontends and remote storage answer queries but have no targets or metadata: the fleet
+// is then checked from its series alone.
+TEST(PromApi, TargetsAndMetadataMayBeMissing) {
+  FakePrometheus fake;  // every other path 404
+  std::vector<std::string> log;
+  ApiOptions options = Options();
+  options.log = [&log](const std::string& line) { log.push_back(line); };
+  Client client(fake, options);
+  EXPECT_TRUE(client.ActiveTargets().empty());
+  EXPECT_TRUE(client.Metadata("wasmcustom_hfi_faults_aborts_total").empty());
+  EXPECT_EQ(fake.requests.size(), 2u);
+  bool said = false;
+  for (const std::string& line : log)
+    said = said || line == "/api/v1/targets: not served here (HTTP 404); going on without it";
+  EXPECT_TRUE(said);
+
+  FakePrometheus broken;
+  broken.paths["/api/v1/targets"] = Answer(500, "boom", "text/plain");
+  Client other(broken, Options());
+  EXPECT_NE(MessageOf([&] { other.ActiveTargets(); }).find("unavailable"), std::string::npos);
 }
 
 TEST(PromApi, LogsEachCallWithStatusAndTime) {
