@@ -87,13 +87,29 @@ void LogLine(const std::string& line) {
   std::fflush(stderr);
 }
 
+bool IsStdin(const std::string& path) {
+  return path == "-" || path == "/dev/stdin" || path == "/proc/self/fd/0" || path == "/dev/fd/0";
+}
+
 void CheckServeFlags(const GlobalOptions& global, const ServeOptions& options) {
   RequireTextOrJson(global, "serve");
   CheckVerifyFlags(options.verify);
+  // Each run reads its inputs again; standard input has them only once.
+  const std::pair<std::string, const std::string*> rereads[] = {
+      {"--prometheus-token-file", &options.verify.prometheus.token_file},
+      {"--prometheus-password-file", &options.verify.prometheus.password_file}};
   for (const std::string& path : options.verify.files) {
-    if (path == "-" && !options.once) {
-      throw UsageError("--file -", "standard input can be read only once, not on every interval",
+    if (IsStdin(path) && !options.once) {
+      throw UsageError("--file " + path,
+                       "standard input can be read only once, not on every interval",
                        "save the scrape to a file, or add --once");
+    }
+  }
+  for (const auto& [flag, path] : rereads) {
+    if (IsStdin(*path) && !options.once) {
+      throw UsageError(flag + " " + *path,
+                       "standard input can be read only once, not on every interval",
+                       "name a file, such as a mounted Secret's /var/run/secrets/prometheus/token");
     }
   }
   if (options.once && global.output == OutputFormat::kJson) {

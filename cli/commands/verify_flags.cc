@@ -199,6 +199,11 @@ void CheckPrometheusFlags(const VerifyFlags& flags) {
                      "applies only to an https:// URL",
                      "use https:// in --prometheus, or leave it out");
   }
+  if (prom.ca_file == "-") {
+    // libcurl opens the bundle by its path; standard input has none.
+    throw UsageError("--prometheus-ca", "needs a file, not standard input",
+                     "save the PEM bundle to a file and name it");
+  }
   ParseDuration("--prometheus-timeout", prom.timeout);
   ParseDuration("--max-scrape-age", prom.max_scrape_age);
 }

@@ -97,10 +97,12 @@ Endpoint::Endpoint(const std::string& bind, std::shared_ptr<prometheus::Collecta
     return c;
   }();
   try {
-    // A scrape that stalls must not hold one of the two workers for civetweb's default 30 s.
+    // Each connection holds a worker until its request is read: a few idle or stalled clients
+    // must not starve the kubelet's probe of /healthz (1 s timeout by default), so there are
+    // workers to spare and a silent connection is dropped after 2 s, not civetweb's 30 s.
     exposer_ = std::make_unique<prometheus::Exposer>(
-        std::vector<std::string>{"listening_ports", bind, "num_threads", "2", "request_timeout_ms",
-                                 "10000"},
+        std::vector<std::string>{"listening_ports", bind, "num_threads", "8", "request_timeout_ms",
+                                 "2000"},
         &callbacks);
   } catch (const std::exception& e) {
     throw EnvironmentError(bind, "cannot listen: " + Why(e),

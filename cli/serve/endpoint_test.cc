@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "serve/exporter.h"
 #include "serve/test_reports.h"
@@ -78,6 +80,33 @@ TEST_F(EndpointTest, APortInUseIsAnEnvironmentError) {
   auto response = Fetch(address, "/healthz");
   ASSERT_TRUE(response && response->answered);
   EXPECT_EQ(response->status, 503);
+}
+
+// Clients that connect and send nothing each hold a worker until civetweb gives up on them. The
+// probe must be answered while they are still connected, not once they have been dropped.
+TEST_F(EndpointTest, IdleConnectionsDoNotStarveTheProbe) {
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<std::uint16_t>(endpoint->port()));
+  ASSERT_EQ(::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr), 1);
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+    idle.push_back(fd);
+  }
+  auto response = Fetch(address, "/healthz");
+  ASSERT_TRUE(response && response->answered);
+  EXPECT_EQ(response->status, 503);
+  for (const int fd : idle) {
+    char byte;
+    const ssize_t got = ::recv(fd, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
+    const int error = errno;
+    EXPECT_EQ(got, -1) << "the server had already closed an idle connection";
+    EXPECT_TRUE(error == EAGAIN || error == EWOULDBLOCK) << error;
+    ::close(fd);
+  }
 }
 
 TEST_F(EndpointTest, StopsListeningWhenDestroyed) {

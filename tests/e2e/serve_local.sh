@@ -183,6 +183,13 @@ expect_status 64 "--once with --listen"
 run serve --file - --listen 127.0.0.1:0 </dev/null
 expect_status 64 "--file - without --once"
 expect_stderr 'standard input'
+# Credentials are read again on every run too.
+run serve --prometheus http://127.0.0.1:9 --match 'job="x"' --prometheus-token-file /dev/stdin </dev/null
+expect_status 64 "a token from standard input without --once"
+expect_stderr_lines 1
+expect_stderr '^hfi-metrics: --prometheus-token-file /dev/stdin: standard input can be read only once'
+run serve --prometheus http://127.0.0.1:9 --match 'job="x"' --prometheus-user u --prometheus-password-file - </dev/null
+expect_status 64 "a password from standard input without --once"
 run -o junit serve --local
 expect_status 64 "-o junit"
 run -o json serve --once --local

@@ -64,6 +64,9 @@ expect_stderr "empty-token: is empty"
 run verify --prometheus https://127.0.0.1:9 --match 'job="x"' --prometheus-ca "$TMP/no-such-ca.pem"
 expect_status 3 "missing CA file"
 expect_stderr "no-such-ca.pem"
+run verify --prometheus https://127.0.0.1:9 --match 'job="x"' --prometheus-ca - </dev/null
+expect_status 64 "CA bundle from standard input"
+expect_stderr '^hfi-metrics: --prometheus-ca: needs a file, not standard input'
 
 # --- unreachable: a closed loopback port ---------------------------------------------------
 CLOSED=$(free_port)
