@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands/progress.h"
+#include "commands/verify_sources.h"
 #include "kube/cluster_verify.h"
 #include "kube/kubectl.h"
 #include "kube/pods.h"
@@ -79,32 +80,6 @@ promapi::ApiOptions MakeApiOptions(const GlobalOptions& global, const Prometheus
   return api;
 }
 
-// `job="x"` or `{job="x"}` as the inside of a selector.
-std::string Matchers(std::string match) {
-  const auto first = match.find_first_not_of(" \t");
-  const auto last = match.find_last_not_of(" \t");
-  match = first == std::string::npos ? "" : match.substr(first, last - first + 1);
-  if (match.size() >= 2 && match.front() == '{' && match.back() == '}')
-    match = match.substr(1, match.size() - 2);
-  return match;
-}
-
-std::string Selector(const std::string& name_matcher, const std::string& rest) {
-  std::string inside = name_matcher;
-  if (!rest.empty())
-    inside += (inside.empty() ? "" : ",") + rest;
-  return "{" + inside + "}";
-}
-
-// "in namespace demo", "in any namespace", "in the current namespace".
-std::string Where(const kube::PodTargets& targets) {
-  if (targets.all_namespaces)
-    return "in any namespace";
-  if (!targets.namespace_name.empty())
-    return "in namespace " + targets.namespace_name;
-  return "in kubectl's current namespace";
-}
-
 struct Fleet {
   std::vector<promapi::Expected> expected;
   std::string restriction;  // matchers every query adds (namespaces, or --match)
@@ -121,24 +96,8 @@ Fleet ExpectedFromCluster(const GlobalOptions& global, const VerifyFlags& flags)
   Fleet fleet;
   fleet.kubectl = kube::MakeRealKubectl(config);
 
-  kube::PodTargets targets;
-  targets.namespace_name = flags.namespace_name;
-  targets.all_namespaces = flags.all_namespaces;
-  targets.selector = flags.selector;
-  targets.names = flags.pods;
   fleet.pods =
-      kube::ListPods(*fleet.kubectl, targets, ParseDuration("--pod-timeout", flags.pod_timeout));
-  if (Interrupted())
-    throw InterruptedError("verify");
-  if (fleet.pods.empty()) {
-    if (!targets.selector.empty()) {
-      throw EnvironmentError("verify",
-                             "no pods match -l " + targets.selector + " " + Where(targets),
-                             "check the selector: kubectl get pods -l " + targets.selector);
-    }
-    throw EnvironmentError("verify", "no pods found " + Where(targets),
-                           "check the names: kubectl get pods");
-  }
+      ListSelectedPods(*fleet.kubectl, flags, ParseDuration("--pod-timeout", flags.pod_timeout));
   std::vector<std::string> namespaces;
   for (const kube::Pod& pod : fleet.pods) {
     promapi::Expected e;
@@ -155,40 +114,6 @@ Fleet ExpectedFromCluster(const GlobalOptions& global, const VerifyFlags& flags)
                       promapi::PromQlString(promapi::RegexAlternation(namespaces)) + "," +
                       prom.pod_label + "!=\"\"";
   return fleet;
-}
-
-std::string LabelSetText(const promapi::Labels& labels) {
-  std::string text;
-  for (const auto& [name, value] : labels)
-    text += (text.empty() ? "" : ",") + name + "=" + promapi::PromQlString(value);
-  return "{" + text + "}";
-}
-
-std::vector<promapi::Expected> ExpectedFromUp(const std::vector<promapi::Sample>& up,
-                                              const PrometheusFlags& prom) {
-  std::vector<promapi::Expected> expected;
-  for (const promapi::Sample& sample : up) {
-    promapi::Expected e;
-    e.target = sample.labels;
-    e.target.erase("__name__");
-    auto get = [&](const std::string& name) {
-      auto it = e.target.find(name);
-      return it == e.target.end() ? std::string() : it->second;
-    };
-    e.namespace_name = get(prom.namespace_label);
-    e.pod = get(prom.pod_label);
-    if (!e.namespace_name.empty() && !e.pod.empty())
-      e.name = e.namespace_name + "/" + e.pod;
-    else if (!get("instance").empty())
-      e.name = get("instance");
-    else
-      e.name = LabelSetText(e.target);
-    expected.push_back(std::move(e));
-  }
-  std::stable_sort(
-      expected.begin(), expected.end(),
-      [](const promapi::Expected& a, const promapi::Expected& b) { return a.name < b.name; });
-  return expected;
 }
 
 // --match mode: GET each chosen target's scrape URL, a few at a time.
@@ -316,11 +241,11 @@ verify::Report RunPrometheus(const GlobalOptions& global, const VerifyFlags& fla
   const std::string hfi_names = "__name__=~\".*hfi_faults.*\"";
   if (prom.match.empty()) {
     fleet = ExpectedFromCluster(global, flags);
-    data.up = client.Query("up" + Selector("", fleet.restriction));
+    data.up = client.Query("up" + promapi::Selector("", fleet.restriction));
   } else {
-    fleet.restriction = Matchers(prom.match);
-    data.up = client.Query("up" + Selector("", fleet.restriction));
-    fleet.expected = ExpectedFromUp(data.up, prom);
+    fleet.restriction = promapi::MatcherList(prom.match);
+    data.up = client.Query("up" + promapi::Selector("", fleet.restriction));
+    fleet.expected = promapi::ExpectedFromUp(data.up, prom.pod_label, prom.namespace_label);
     if (fleet.expected.empty()) {
       throw EnvironmentError("--match", "no target in Prometheus has up{" + fleet.restriction + "}",
                              "list the jobs: curl -s " + prom.url +
@@ -331,8 +256,13 @@ verify::Report RunPrometheus(const GlobalOptions& global, const VerifyFlags& fla
   if (Interrupted())
     throw InterruptedError("verify");
   data.targets = client.ActiveTargets();
-  data.series = client.Query(Selector(hfi_names, fleet.restriction));
+  data.series = client.Query(promapi::Selector(hfi_names, fleet.restriction));
   if (!global.quiet) {
+    for (const std::string& warning : client.warnings()) {
+      std::fprintf(stderr,
+                   "hfi-metrics: note: Prometheus warned that its answer may be partial: %s\n",
+                   warning.c_str());
+    }
     for (const std::string& name : client.native_histograms()) {
       std::fprintf(stderr,
                    "hfi-metrics: note: Prometheus holds %s as a native histogram; verify reads "
@@ -358,9 +288,10 @@ verify::Report RunPrometheus(const GlobalOptions& global, const VerifyFlags& fla
   promapi::FleetPlan plan = promapi::PlanFleet(fleet.expected, data, options);
   if (plan.wants_renamed) {
     data.renamed = client.Series(
-        Selector("__name__=~\".*(aborts_total|delays_total|delay_duration_milliseconds).*\","
-                 "__name__!~\".*hfi_faults.*\"",
-                 fleet.restriction),
+        promapi::Selector(
+            "__name__=~\".*(aborts_total|delays_total|delay_duration_milliseconds).*\","
+            "__name__!~\".*hfi_faults.*\"",
+            fleet.restriction),
         kRenameLookback);
   }
   if (global.verbose > 0)

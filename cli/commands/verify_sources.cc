@@ -230,24 +230,6 @@ void WaitInterruptibly(std::chrono::milliseconds duration) {
   }
 }
 
-// "in namespace demo", "in any namespace", "in the current namespace".
-std::string Where(const kube::PodTargets& targets) {
-  if (targets.all_namespaces)
-    return "in any namespace";
-  if (!targets.namespace_name.empty())
-    return "in namespace " + targets.namespace_name;
-  return "in kubectl's current namespace";
-}
-
-std::string GetPodsCommand(const kube::PodTargets& targets) {
-  std::string command = "kubectl get pods";
-  if (targets.all_namespaces)
-    command += " -A";
-  else if (!targets.namespace_name.empty())
-    command += " -n " + targets.namespace_name;
-  return command + " -l " + targets.selector;
-}
-
 verify::Report RunCluster(const GlobalOptions& global, const VerifyFlags& flags,
                           const verify::CheckOptions& checks) {
   InterruptScope interrupts;
@@ -266,23 +248,7 @@ verify::Report RunCluster(const GlobalOptions& global, const VerifyFlags& flags,
   options.exec_fallback = !flags.no_exec;
   options.checks = checks;
 
-  kube::PodTargets targets;
-  targets.namespace_name = flags.namespace_name;
-  targets.all_namespaces = flags.all_namespaces;
-  targets.selector = flags.selector;
-  targets.names = flags.pods;
-  const std::vector<kube::Pod> pods = kube::ListPods(*kubectl, targets, options.pod_timeout);
-  if (Interrupted())
-    throw InterruptedError("verify");
-  if (pods.empty()) {
-    if (!targets.selector.empty()) {
-      throw EnvironmentError("verify",
-                             "no pods match -l " + targets.selector + " " + Where(targets),
-                             "check the selector: " + GetPodsCommand(targets));
-    }
-    throw EnvironmentError("verify", "no pods found " + Where(targets),
-                           "check the names: kubectl get pods");
-  }
+  const std::vector<kube::Pod> pods = ListSelectedPods(*kubectl, flags, options.pod_timeout);
 
   Progress progress(!global.quiet && IsTerminal(stderr));
   options.progress = [&progress](std::size_t done, std::size_t total, const std::string&) {
@@ -340,6 +306,50 @@ verify::Report RunCluster(const GlobalOptions& global, const VerifyFlags& flags,
 }
 
 }  // namespace
+
+namespace {
+
+// "in namespace demo", "in any namespace", "in the current namespace".
+std::string Where(const kube::PodTargets& targets) {
+  if (targets.all_namespaces)
+    return "in any namespace";
+  if (!targets.namespace_name.empty())
+    return "in namespace " + targets.namespace_name;
+  return "in kubectl's current namespace";
+}
+
+std::string GetPodsCommand(const kube::PodTargets& targets) {
+  std::string command = "kubectl get pods";
+  if (targets.all_namespaces)
+    command += " -A";
+  else if (!targets.namespace_name.empty())
+    command += " -n " + targets.namespace_name;
+  return command + " -l " + targets.selector;
+}
+
+}  // namespace
+
+std::vector<kube::Pod> ListSelectedPods(kube::Kubectl& kubectl, const VerifyFlags& flags,
+                                        std::chrono::milliseconds timeout) {
+  kube::PodTargets targets;
+  targets.namespace_name = flags.namespace_name;
+  targets.all_namespaces = flags.all_namespaces;
+  targets.selector = flags.selector;
+  targets.names = flags.pods;
+  std::vector<kube::Pod> pods = kube::ListPods(kubectl, targets, timeout);
+  if (Interrupted())
+    throw InterruptedError("verify");
+  if (pods.empty()) {
+    if (!targets.selector.empty()) {
+      throw EnvironmentError("verify",
+                             "no pods match -l " + targets.selector + " " + Where(targets),
+                             "check the selector: " + GetPodsCommand(targets));
+    }
+    throw EnvironmentError("verify", "no pods found " + Where(targets),
+                           "check the names: kubectl get pods");
+  }
+  return pods;
+}
 
 verify::Report CollectReport(const GlobalOptions& global, const VerifyFlags& flags,
                              const verify::CheckOptions& checks) {

@@ -3,8 +3,13 @@
 // once; `serve` collects one on every interval.
 #pragma once
 
+#include <chrono>
+#include <vector>
+
 #include "commands/commands.h"
 #include "commands/verify_flags.h"
+#include "kube/kubectl.h"
+#include "kube/pods.h"
 #include "verify/report.h"
 
 namespace hfi {
@@ -14,5 +19,10 @@ namespace hfi {
 // source is a finding in the report instead.
 verify::Report CollectReport(const GlobalOptions& global, const VerifyFlags& flags,
                              const verify::CheckOptions& checks);
+
+// The pods the flags name or select (-l, -n, -A), through `kubectl get pods`. Throws
+// EnvironmentError when kubectl fails or nothing matches, naming the command to check it with.
+std::vector<kube::Pod> ListSelectedPods(kube::Kubectl& kubectl, const VerifyFlags& flags,
+                                        std::chrono::milliseconds timeout);
 
 }  // namespace hfi

@@ -20,6 +20,7 @@ constexpr const char* kReachHint =
     "port-forward svc/prometheus 9090, then --prometheus http://localhost:9090";
 // Far above a fleet's answer (10,000 targets take some 20 MB of /api/v1/targets).
 constexpr std::size_t kMaxAnswerBytes = std::size_t{256} << 20;
+constexpr std::size_t kMaxWarnings = 5;  // distinct ones kept
 constexpr const char* kBaseUrlHint =
     "pass the server's base URL, the one whose /api/v1/query answers, e.g. "
     "http://prometheus.istio-system:9090 (no /graph)";
@@ -273,6 +274,19 @@ Json Client::Call(const std::string& method, const std::string& path, const std:
   if (!body.contains("data"))
     throw EnvironmentError(server, "Prometheus API " + path + ": answer without data",
                            kBaseUrlHint);
+  // A successful answer can still be partial (a Thanos store or a remote-read endpoint down):
+  // what is missing from it is then no verdict on the pods.
+  if (const auto warnings = body.find("warnings"); warnings != body.end() && warnings->is_array()) {
+    for (const Json& warning : *warnings) {
+      if (!warning.is_string())
+        continue;
+      const std::string text = Excerpt(warning.get<std::string>(), 200);
+      if (options_.log)
+        options_.log(path + ": warning: " + text);
+      if (warnings_.size() < kMaxWarnings)
+        warnings_.insert(text);
+    }
+  }
   return std::move(body["data"]);
 }
 
@@ -421,6 +435,29 @@ std::map<std::string, std::vector<MetricMetadata>> Client::Metadata(const std::s
     }
   }
   return out;
+}
+
+std::string MatcherList(std::string_view match) {
+  const auto first = match.find_first_not_of(" \t");
+  const auto last = match.find_last_not_of(" \t");
+  match = first == std::string_view::npos ? "" : match.substr(first, last - first + 1);
+  if (match.size() >= 2 && match.front() == '{' && match.back() == '}')
+    match = match.substr(1, match.size() - 2);
+  return std::string(match);
+}
+
+std::string Selector(const std::string& name_matcher, const std::string& rest) {
+  std::string inside = name_matcher;
+  if (!rest.empty())
+    inside += (inside.empty() ? "" : ",") + rest;
+  return "{" + inside + "}";
+}
+
+std::string LabelSetText(const Labels& labels) {
+  std::string text;
+  for (const auto& [name, value] : labels)
+    text += (text.empty() ? "" : ",") + name + "=" + PromQlString(value);
+  return "{" + text + "}";
 }
 
 }  // namespace hfi::promapi

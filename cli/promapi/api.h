@@ -81,6 +81,9 @@ class Client {
   // Metric names that answers so far held as native histograms, which have no _bucket series.
   const std::set<std::string>& native_histograms() const { return native_histograms_; }
 
+  // The "warnings" of successful answers so far (a partial answer says so there), up to five.
+  const std::set<std::string>& warnings() const { return warnings_; }
+
   // POST /api/v1/series with one match[] and the window [now - lookback, now].
   std::vector<Labels> Series(const std::string& match, std::chrono::seconds lookback);
 
@@ -106,6 +109,7 @@ class Client {
   ApiOptions options_;
   std::size_t requests_ = 0;
   std::set<std::string> native_histograms_;
+  std::set<std::string> warnings_;
 };
 
 // Percent-encodes for a query string or a form body (RFC 3986 unreserved characters kept).
@@ -113,6 +117,15 @@ std::string UrlEncode(std::string_view text);
 
 // A PromQL string literal: "..." with backslashes, quotes and newlines escaped.
 std::string PromQlString(std::string_view text);
+
+// --match as the inside of a selector: `job="x"` and `{job="x"}` both give `job="x"`.
+std::string MatcherList(std::string_view match);
+
+// `{NAME_MATCHER,REST}`, either part possibly empty: Selector("", "a=\"b\"") is `{a="b"}`.
+std::string Selector(const std::string& name_matcher, const std::string& rest);
+
+// A label set as PromQL writes it: {a="x",b="y"}, names sorted.
+std::string LabelSetText(const Labels& labels);
 
 // "2017-01-17T15:07:44.723715405+01:00" → seconds since the epoch; nullopt for text that is not
 // RFC 3339 or for a year before 1970 (Go's zero time, "never").

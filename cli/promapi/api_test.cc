@@ -314,6 +314,23 @@ TEST(PromApi, TargetsAndMetadataMayBeMissing) {
   EXPECT_NE(MessageOf([&] { other.ActiveTargets(); }).find("unavailable"), std::string::npos);
 }
 
+TEST(PromApi, WarningsOfPartialAnswersAreKeptAndLogged) {
+  FakePrometheus fake;
+  fake.paths["/api/v1/query"] = Answer(200, R"({"status":"success","warnings":[
+      "store 10.0.0.7:10901 unreachable\nretrying", "store 10.0.0.7:10901 unreachable\nretrying",
+      7],"data":{"resultType":"vector","result":[]}})");
+  std::vector<std::string> log;
+  ApiOptions options = Options();
+  options.log = [&log](const std::string& line) { log.push_back(line); };
+  Client client(fake, options);
+  EXPECT_TRUE(client.Query("up").empty());
+  EXPECT_EQ(client.warnings(), std::set<std::string>{"store 10.0.0.7:10901 unreachable retrying"});
+  bool logged = false;
+  for (const std::string& line : log)
+    logged = logged || line == "/api/v1/query: warning: store 10.0.0.7:10901 unreachable retrying";
+  EXPECT_TRUE(logged);
+}
+
 TEST(PromApi, LogsEachCallWithStatusAndTime) {
   FakePrometheus fake;
   fake.paths["/api/v1/status/buildinfo"] = Answer(200, Fixture("buildinfo.json"));
@@ -324,6 +341,20 @@ TEST(PromApi, LogsEachCallWithStatusAndTime) {
   client.GetBuildInfo();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0], "GET http://prom.test:9090/api/v1/status/buildinfo: HTTP 200, 0 ms");
+}
+
+TEST(PromQl, MatcherListSelectorAndLabelSets) {
+  EXPECT_EQ(MatcherList("job=\"x\""), "job=\"x\"");
+  EXPECT_EQ(MatcherList("  {job=\"x\",ns=~\"a|b\"} "), "job=\"x\",ns=~\"a|b\"");
+  EXPECT_EQ(MatcherList("   "), "");
+  EXPECT_EQ(MatcherList("{}"), "");
+  EXPECT_EQ(Selector("", ""), "{}");
+  EXPECT_EQ(Selector("__name__=\"up\"", ""), "{__name__=\"up\"}");
+  EXPECT_EQ(Selector("", "job=\"x\""), "{job=\"x\"}");
+  EXPECT_EQ(Selector("__name__=\"up\"", "job=\"x\""), "{__name__=\"up\",job=\"x\"}");
+  EXPECT_EQ(LabelSetText({{"b", "say \"hi\""}, {"a", "c:\\d"}}),
+            "{a=\"c:\\\\d\",b=\"say \\\"hi\\\"\"}");
+  EXPECT_EQ(LabelSetText({}), "{}");
 }
 
 TEST(PromApi, Rfc3339) {

@@ -20,9 +20,8 @@ namespace {
 using verify::Check;
 using verify::Finding;
 using verify::HintId;
+using verify::ListNames;
 using verify::Part;
-
-constexpr std::size_t kMaxListed = 5;
 
 std::string Get(const Labels& labels, const std::string& name) {
   auto it = labels.find(name);
@@ -43,19 +42,6 @@ std::string PodKey(const std::string& namespace_name, const std::string& pod) {
 
 bool IsHfiName(std::string_view name) {
   return name.find("hfi_faults") != std::string_view::npos;
-}
-
-std::string Join(const std::set<std::string>& items) {
-  std::string text;
-  std::size_t n = 0;
-  for (const std::string& item : items) {
-    if (n == kMaxListed) {
-      text += ", ... (" + std::to_string(items.size()) + " in all)";
-      break;
-    }
-    text += (n++ == 0 ? "" : ", ") + item;
-  }
-  return text;
 }
 
 Finding MakeFinding(HintId hint, std::string metric, std::string expected, std::string observed) {
@@ -308,7 +294,7 @@ std::optional<verify::SourceReport> SidecarReport(const DirectScrape& direct,
 
 std::string Names(const std::vector<std::string>& names) {
   std::set<std::string> set(names.begin(), names.end());
-  return Join(set);
+  return ListNames(set);
 }
 
 // " (line 12)" means nothing in a text rebuilt from Prometheus' series.
@@ -616,7 +602,7 @@ verify::Report BuildReport(const FleetPlan& plan, const FleetData& data,
         series.findings.push_back(
             MakeFinding(HintId::kRenamedInPrometheus, "", series.expected, series.observed));
       } else if (side && !side->hfi_names.empty()) {
-        series.observed = "none in Prometheus; the sidecar serves " + Join(side->hfi_names);
+        series.observed = "none in Prometheus; the sidecar serves " + ListNames(side->hfi_names);
         series.findings.push_back(
             MakeFinding(HintId::kAbsentInPrometheus, "", series.expected, series.observed));
       } else if (side) {
@@ -653,6 +639,28 @@ verify::Report BuildReport(const FleetPlan& plan, const FleetData& data,
     report.sources.push_back(std::move(source));
   }
   return report;
+}
+
+std::vector<Expected> ExpectedFromUp(const std::vector<Sample>& up, const std::string& pod_label,
+                                     const std::string& namespace_label) {
+  std::vector<Expected> expected;
+  for (const Sample& sample : up) {
+    Expected e;
+    e.target = sample.labels;
+    e.target.erase("__name__");
+    e.namespace_name = Get(e.target, namespace_label);
+    e.pod = Get(e.target, pod_label);
+    if (!e.namespace_name.empty() && !e.pod.empty())
+      e.name = e.namespace_name + "/" + e.pod;
+    else if (!Get(e.target, "instance").empty())
+      e.name = Get(e.target, "instance");
+    else
+      e.name = LabelSetText(e.target);
+    expected.push_back(std::move(e));
+  }
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const Expected& a, const Expected& b) { return a.name < b.name; });
+  return expected;
 }
 
 }  // namespace hfi::promapi

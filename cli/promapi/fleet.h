@@ -42,6 +42,11 @@ struct Expected {
   std::string not_running;
 };
 
+// --match mode: one expected target per `up` series, named NAMESPACE/POD when it has both
+// labels, else by its instance, else by its whole label set; sorted by name.
+std::vector<Expected> ExpectedFromUp(const std::vector<Sample>& up, const std::string& pod_label,
+                                     const std::string& namespace_label);
+
 // What the API calls returned.
 struct FleetData {
   std::vector<Sample> up;       // `up{...}`

@@ -182,15 +182,7 @@ struct Fleet {
 
     std::vector<Expected> expected;
     if (match_mode) {
-      for (const Sample& up_sample : data.up) {
-        Expected e;
-        e.target = up_sample.labels;
-        e.target.erase("__name__");
-        e.namespace_name = e.target["namespace"];
-        e.pod = e.target["pod"];
-        e.name = e.namespace_name + "/" + e.pod;
-        expected.push_back(e);
-      }
+      expected = ExpectedFromUp(data.up, options.pod_label, options.namespace_label);
     } else {
       for (const PodSpec& spec : pods)
         expected.push_back(Expected{"demo/" + spec.pod, "demo", spec.pod, {}, ""});
@@ -508,6 +500,30 @@ TEST(Fleet, MatchModeNamesTargetsByTheirLabels) {
   ASSERT_EQ(fleet.report.sources.size(), 2u);
   EXPECT_EQ(Codes(fleet.Source("a")), std::set<std::string>{});
   EXPECT_TRUE(Codes(fleet.Source("d")).count("HFI601"));
+}
+
+// --match mode names each target by namespace/pod, else its instance, else its labels, sorted.
+TEST(ExpectedFromUp, NamesEachTargetByWhatItHas) {
+  auto up = [](Labels labels) {
+    labels["__name__"] = "up";
+    return Sample{labels, kNow, "1"};
+  };
+  const std::vector<Sample> samples = {
+      up({{"job", "j"}, {"instance", "10.0.0.9:15020"}, {"namespace", "demo"}, {"pod", "b"}}),
+      up({{"job", "j"}, {"instance", "10.0.0.1:15020"}, {"pod", "only-pod"}}),
+      up({{"job", "federate"}, {"zone", "eu"}}),
+      up({{"job", "j"}, {"instance", "x"}, {"namespace", "demo"}, {"pod", "a"}}),
+  };
+  const std::vector<Expected> expected = ExpectedFromUp(samples, "pod", "namespace");
+  ASSERT_EQ(expected.size(), 4u);
+  EXPECT_EQ(expected[0].name, "10.0.0.1:15020");
+  EXPECT_EQ(expected[1].name, "demo/a");
+  EXPECT_EQ(expected[2].name, "demo/b");
+  EXPECT_EQ(expected[3].name, "{job=\"federate\",zone=\"eu\"}");
+  EXPECT_EQ(expected[1].target.count("__name__"), 0u);
+  EXPECT_EQ(expected[1].namespace_name, "demo");
+  EXPECT_EQ(expected[1].pod, "a");
+  EXPECT_EQ(ExpectedFromUp(samples, "kubernetes_pod_name", "namespace")[1].name, "10.0.0.9:15020");
 }
 
 TEST(Fleet, PodNotRunningIsNotBlamedOnPrometheus) {

@@ -64,19 +64,6 @@ Finding MakeFinding(HintId hint, std::string metric, std::string expected, std::
   return finding;
 }
 
-std::string Join(const std::set<std::string>& items) {
-  std::string text;
-  std::size_t n = 0;
-  for (const std::string& item : items) {
-    if (n == kMaxListed) {
-      text += ", ... (" + std::to_string(items.size()) + " in all)";
-      break;
-    }
-    text += (n++ == 0 ? "" : ", ") + item;
-  }
-  return text;
-}
-
 std::string Counted(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
@@ -221,12 +208,12 @@ Check PresenceCheck(const ScrapeIndex& index, const MetricName& metric) {
   for (const auto& [spelling, names] : others) {
     Finding finding =
         MakeFinding(SpellingHint(spelling), std::string(metric.prometheus),
-                    std::string(metric.prometheus), Join(names), first_line[spelling]);
+                    std::string(metric.prometheus), ListNames(names), first_line[spelling]);
     if (present)
       finding.severity = Severity::kWarning;
     check.findings.push_back(std::move(finding));
     if (!present)
-      check.observed = "absent; found " + Join(names);
+      check.observed = "absent; found " + ListNames(names);
   }
   if (!present && others.empty()) {
     std::string observed = "absent";
@@ -236,7 +223,7 @@ Check PresenceCheck(const ScrapeIndex& index, const MetricName& metric) {
         unrecognised.insert(hit.sample->name);
     }
     if (!unrecognised.empty())
-      observed += "; other hfi_faults names: " + Join(unrecognised);
+      observed += "; other hfi_faults names: " + ListNames(unrecognised);
     check.findings.push_back(MakeFinding(HintId::kMetricMissing, std::string(metric.prometheus),
                                          check.expected, observed));
   }

@@ -122,4 +122,18 @@ std::string_view SourceKindName(SourceKind kind) {
   return "file";
 }
 
+std::string ListNames(const std::set<std::string>& names) {
+  constexpr std::size_t kMaxListed = 5;
+  std::string text;
+  std::size_t n = 0;
+  for (const std::string& name : names) {
+    if (n == kMaxListed) {
+      text += ", ... (" + std::to_string(names.size()) + " in all)";
+      break;
+    }
+    text += (n++ == 0 ? "" : ", ") + name;
+  }
+  return text;
+}
+
 }  // namespace hfi::verify

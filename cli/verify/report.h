@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,5 +88,8 @@ int ExitSeverityRank(ExitCode code);
 std::string_view CheckStatusName(CheckStatus status);  // "pass", "fail", "warn", "skip"
 // "file", "stdin", "local", "pod", "traffic", "prometheus"
 std::string_view SourceKindName(SourceKind kind);
+
+// Names for a finding's observed text: "a, b, c", at most five, then ", ... (N in all)".
+std::string ListNames(const std::set<std::string>& names);
 
 }  // namespace hfi::verify

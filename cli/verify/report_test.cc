@@ -79,5 +79,12 @@ TEST(Report, Names) {
   EXPECT_LT(ExitSeverityRank(ExitCode::kEnvironment), ExitSeverityRank(ExitCode::kInvalidInput));
 }
 
+TEST(ListNames, FiveThenTheCount) {
+  EXPECT_EQ(ListNames({}), "");
+  EXPECT_EQ(ListNames({"b", "a"}), "a, b");
+  EXPECT_EQ(ListNames({"a", "b", "c", "d", "e"}), "a, b, c, d, e");
+  EXPECT_EQ(ListNames({"a", "b", "c", "d", "e", "f", "g"}), "a, b, c, d, e, ... (7 in all)");
+}
+
 }  // namespace
 }  // namespace hfi::verify
