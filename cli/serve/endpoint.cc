@@ -88,7 +88,7 @@ std::string Why(const std::exception& e) {
 }  // namespace
 
 Endpoint::Endpoint(const std::string& bind, std::shared_ptr<prometheus::Collectable> metrics,
-                   std::shared_ptr<const Health> health)
+                   std::shared_ptr<const Health> health, std::chrono::milliseconds request_timeout)
     : metrics_(std::move(metrics)) {
   static const CivetCallbacks callbacks = [] {
     CivetCallbacks c;
@@ -99,10 +99,10 @@ Endpoint::Endpoint(const std::string& bind, std::shared_ptr<prometheus::Collecta
   try {
     // Each connection holds a worker until its request is read: a few idle or stalled clients
     // must not starve the kubelet's probe of /healthz (1 s timeout by default), so there are
-    // workers to spare and a silent connection is dropped after 2 s, not civetweb's 30 s.
+    // workers to spare and a silent connection is dropped soon (2 s), not after civetweb's 30 s.
     exposer_ = std::make_unique<prometheus::Exposer>(
         std::vector<std::string>{"listening_ports", bind, "num_threads", "8", "request_timeout_ms",
-                                 "2000"},
+                                 std::to_string(request_timeout.count())},
         &callbacks);
   } catch (const std::exception& e) {
     throw EnvironmentError(bind, "cannot listen: " + Why(e),

@@ -3,6 +3,7 @@
 
 #include <prometheus/collectable.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -17,9 +18,11 @@ namespace hfi::serve {
 class Endpoint {
  public:
   // `bind`: "HOST:PORT" as civetweb takes it ("127.0.0.1:9464", "[::1]:0"; port 0 for a free
-  // one). Throws EnvironmentError naming `bind` when it cannot listen there.
+  // one). Throws EnvironmentError naming `bind` when it cannot listen there. A connection that
+  // sends no complete request within `request_timeout` is dropped.
   Endpoint(const std::string& bind, std::shared_ptr<prometheus::Collectable> metrics,
-           std::shared_ptr<const Health> health);
+           std::shared_ptr<const Health> health,
+           std::chrono::milliseconds request_timeout = std::chrono::seconds(2));
   // Stops accepting and waits for the requests being answered. With Debian 12's civetweb 1.15
   // this takes up to 2 s: its threads notice the stop only when their poll() times out
   // (civetweb issue #1163, fixed in 1.16 by a shutdown socket pair).

@@ -83,8 +83,12 @@ TEST_F(EndpointTest, APortInUseIsAnEnvironmentError) {
 }
 
 // Clients that connect and send nothing each hold a worker until civetweb gives up on them. The
-// probe must be answered while they are still connected, not once they have been dropped.
+// probe must be answered while they are still connected, not once they have been dropped (here
+// only after a minute, so that a slow machine cannot blur the two).
 TEST_F(EndpointTest, IdleConnectionsDoNotStarveTheProbe) {
+  endpoint.reset();
+  endpoint = std::make_unique<Endpoint>("127.0.0.1:0", exporter, health, std::chrono::minutes(1));
+  address = "127.0.0.1:" + std::to_string(endpoint->port());
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(static_cast<std::uint16_t>(endpoint->port()));
