@@ -70,20 +70,6 @@ std::string FamilyOf(const std::string& name, Part* part = nullptr) {
   return std::string(family);
 }
 
-std::string EscapeLabelValue(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"')
-      out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 double BoundOf(const std::string& le) {
   if (le == "+Inf")
     return INFINITY;
@@ -112,7 +98,8 @@ std::string BuildExposition(const std::vector<Sample>& series, const std::set<st
     for (const auto& [label, value] : sample.labels) {
       if (label == "__name__" || strip.count(label) > 0)
         continue;
-      const std::string pair = label + "=\"" + EscapeLabelValue(value) + "\"";
+      // The text format quotes a label value as PromQL quotes a string (\\, \", \n escaped).
+      const std::string pair = label + "=" + PromQlString(value);
       all += (all.empty() ? "" : ",") + pair;
       if (label == "le" && part == Part::kBucket)
         le = value;
