@@ -236,6 +236,10 @@ TEST(ValuesErrorTest, NotYaml) {
   EXPECT_EQ(ErrorOf("namespace: [demo\nselector: x\n"),
             "hfi-metrics: v.yaml:2:9: not valid YAML: end of sequence flow not found (the values "
             "file is one YAML mapping) [3]");
+  // yaml-cpp 0.7's LoadAll would loop forever on this one (values_fuzz).
+  EXPECT_EQ(ErrorOf("\"demo\" ,\n"),
+            "hfi-metrics: v.yaml:1:8: not valid YAML: ',' outside a flow collection (quote the "
+            "value, or put the list in [ ]) [3]");
   EXPECT_EQ(ErrorOf("namespace: a\n---\nnamespace: b\n"),
             "hfi-metrics: v.yaml:2:1: a second YAML document (the values file is "
             "one document; remove the '---' and what follows) [3]");
